@@ -1,0 +1,44 @@
+package io.wsp.protocol;
+
+/**
+ * Constants of the wsp wire protocol, shared by server and agent. The names and numbers that the
+ * Go wsp (root-gg/wsp) also uses must stay exactly as they are, or the two stop interoperating.
+ */
+public final class WspProtocol {
+
+    /** Handshake header carrying the shared registration secret. */
+    public static final String SECRET_KEY_HEADER = "X-SECRET-KEY";
+
+    /** Caller header naming the internal URL the request is for. */
+    public static final String DESTINATION_HEADER = "X-PROXY-DESTINATION";
+
+    /** Status the Go agent (and ours) answers when it could not perform the request itself. */
+    public static final int AGENT_ERROR_STATUS = 527;
+
+    /** Content length value meaning "not known in advance" (Go's -1). */
+    public static final long UNKNOWN_LENGTH = -1;
+
+    /**
+     * Size of one binary frame of a streamed body. Tens of KB keeps per-connection memory small and
+     * stays far below Tyrus' 4 MB single-frame limit.
+     */
+    public static final int BODY_FRAME_SIZE = 32 * 1024;
+
+    /** Upper bound of a text message (greeting or request/response head). */
+    public static final int MAX_TEXT_MESSAGE = 1024 * 1024;
+
+    /** Upper bound of an agent id; longer ids are refused at the greeting. */
+    public static final int MAX_AGENT_ID_LENGTH = 200;
+
+    /** Upper bound of the pool idle size an agent may announce. */
+    public static final int MAX_POOL_SIZE = 10_000;
+
+    /** Close code for a peer that broke the protocol (RFC 6455: 1002 protocol error). */
+    public static final int CLOSE_PROTOCOL_ERROR = 1002;
+
+    /** Close code used when the request on this connection was abandoned by the caller. */
+    public static final int CLOSE_REQUEST_ABORTED = 4000;
+
+    private WspProtocol() {
+    }
+}
