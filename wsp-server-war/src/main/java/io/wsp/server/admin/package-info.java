@@ -1,0 +1,2 @@
+/** What operators look at: the status page. */
+package io.wsp.server.admin;

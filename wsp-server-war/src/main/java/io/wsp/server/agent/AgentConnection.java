@@ -1,0 +1,126 @@
+package io.wsp.server.agent;
+
+import io.wsp.protocol.WspProtocol;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One registered WebSocket connection from an agent.
+ *
+ * <p>Threads: {@link #state} and {@link #idleSince} are written only by the registry under its
+ * lock. {@link #receiver} is set by the exchange that holds the connection while BUSY and read on
+ * the WebSocket thread. Sends happen only from the thread of the exchange holding the connection,
+ * so there is one sender at a time ({@code RemoteEndpoint.Basic} forbids concurrent sends).
+ */
+public final class AgentConnection {
+
+    private static final System.Logger LOG = System.getLogger(AgentConnection.class.getName());
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final Session session;
+    private final String agentId;
+    private final int poolIdleSize;
+    private final long number = SEQUENCE.incrementAndGet();
+
+    private volatile ConnectionState state = ConnectionState.IDLE;
+    private volatile Instant idleSince = Instant.now();
+    private volatile ResponseReceiver receiver;
+
+    public AgentConnection(Session session, String agentId, int poolIdleSize) {
+        this.session = session;
+        this.agentId = agentId;
+        this.poolIdleSize = poolIdleSize;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public int poolIdleSize() {
+        return poolIdleSize;
+    }
+
+    public ConnectionState state() {
+        return state;
+    }
+
+    /** Registry only, under its lock. */
+    public void state(ConnectionState state) {
+        this.state = state;
+        if (state == ConnectionState.IDLE) {
+            idleSince = Instant.now();
+        }
+    }
+
+    public Instant idleSince() {
+        return idleSince;
+    }
+
+    /** The exchange that got this connection from the registry takes its incoming messages. */
+    public void bind(ResponseReceiver receiver) {
+        this.receiver = receiver;
+    }
+
+    public void unbind() {
+        this.receiver = null;
+    }
+
+    public void sendText(String text) throws IOException {
+        session.getBasicRemote().sendText(text);
+    }
+
+    public void sendBinary(ByteBuffer frame, boolean last) throws IOException {
+        session.getBasicRemote().sendBinary(frame, last);
+    }
+
+    /** Closes the WebSocket; the endpoint's close callback then deregisters it. */
+    public void close(int code, String reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close of {0} failed: {1}", this, e.getMessage());
+        }
+    }
+
+    void onText(String message) {
+        ResponseReceiver r = receiver;
+        if (r == null) {
+            protocolError("text message on an idle connection");
+        } else {
+            r.onResponseHead(message);
+        }
+    }
+
+    void onBinary(ByteBuffer frame, boolean last) {
+        ResponseReceiver r = receiver;
+        if (r == null) {
+            protocolError("binary message on an idle connection");
+        } else {
+            r.onResponseBody(frame, last);
+        }
+    }
+
+    void onClosed(String reason) {
+        ResponseReceiver r = receiver;
+        receiver = null;
+        if (r != null) {
+            r.onConnectionLost(reason);
+        }
+    }
+
+    public void protocolError(String what) {
+        LOG.log(System.Logger.Level.WARNING, "protocol error on {0}: {1}", this, what);
+        close(WspProtocol.CLOSE_PROTOCOL_ERROR, what);
+    }
+
+    @Override
+    public String toString() {
+        return "agent " + agentId + " connection #" + number;
+    }
+}

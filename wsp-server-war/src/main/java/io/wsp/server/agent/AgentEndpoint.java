@@ -1,0 +1,98 @@
+package io.wsp.server.agent;
+
+import io.wsp.protocol.Greeting;
+import io.wsp.protocol.ProtocolException;
+import io.wsp.protocol.WspProtocol;
+import io.wsp.server.registry.AgentRegistry;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+
+/**
+ * Where agents connect. The first text message is the greeting that registers the connection in
+ * its agent's pool; after that, messages belong to the request the connection is carrying.
+ * One instance per WebSocket session; the container calls it one message at a time.
+ */
+@ServerEndpoint("/register")
+public class AgentEndpoint {
+
+    private static final System.Logger LOG = System.getLogger(AgentEndpoint.class.getName());
+
+    @Inject
+    AgentRegistry registry;
+
+    private AgentConnection connection;
+
+    @OnOpen
+    public void open(Session session) {
+        // Liveness comes from pings (a later step), not from a silence limit that would cut
+        // long-idle pooled connections.
+        session.setMaxIdleTimeout(0);
+        session.setMaxTextMessageBufferSize(WspProtocol.MAX_TEXT_MESSAGE);
+    }
+
+    @OnMessage
+    public void text(String message, Session session) {
+        if (connection != null) {
+            connection.onText(message);
+            return;
+        }
+        try {
+            Greeting greeting = Greeting.parse(message);
+            connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize());
+            registry.add(connection);
+            LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
+        } catch (ProtocolException e) {
+            LOG.log(System.Logger.Level.WARNING, "agent greeting refused: {0}", e.getMessage());
+            closeQuietly(session, e.getMessage());
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer frame, boolean last, Session session) {
+        if (connection == null) {
+            LOG.log(System.Logger.Level.WARNING, "binary message before the agent greeting");
+            closeQuietly(session, "greeting expected");
+            return;
+        }
+        connection.onBinary(frame, last);
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        end("closed: " + reason.getCloseCode().getCode()
+                + (reason.getReasonPhrase().isEmpty() ? "" : " " + reason.getReasonPhrase()));
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(System.Logger.Level.WARNING, "{0} failed: {1}",
+                connection == null ? "unregistered agent connection" : connection, String.valueOf(failure));
+        end("failed: " + failure.getMessage());
+        closeQuietly(session, "connection error");
+    }
+
+    private void end(String why) {
+        AgentConnection c = connection;
+        if (c != null) {
+            registry.remove(c);
+            c.onClosed(why);
+        }
+    }
+
+    private static void closeQuietly(Session session, String reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(WspProtocol.CLOSE_PROTOCOL_ERROR), reason));
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed: {0}", e.getMessage());
+        }
+    }
+}

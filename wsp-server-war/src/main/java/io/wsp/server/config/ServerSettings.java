@@ -1,0 +1,42 @@
+package io.wsp.server.config;
+
+import io.wsp.rules.RuleSet;
+import java.time.Duration;
+
+/**
+ * The server's effective settings, immutable once loaded.
+ *
+ * @param secretKey   shared agent registration secret; empty means agents are not checked
+ * @param timeout     how long a request waits for an idle agent connection (wsp's {@code timeout})
+ * @param idleTimeout how long a connection beyond an agent's idle pool size may stay idle
+ * @param rules       which destinations callers may reach through this server
+ */
+public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, RuleSet rules) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
+
+    public ServerSettings {
+        if (secretKey == null) {
+            secretKey = "";
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
+        }
+    }
+
+    public boolean secretKeyRequired() {
+        return !secretKey.isEmpty();
+    }
+
+    /** For the start-up log line: the secret is never printed, only whether one is set. */
+    @Override
+    public String toString() {
+        return "secretKey=" + (secretKeyRequired() ? "****" : "(none)") + " timeout=" + timeout.toMillis()
+                + "ms idleTimeout=" + idleTimeout.toMillis() + "ms whitelist=" + rules.whitelistSize()
+                + " blacklist=" + rules.blacklistSize();
+    }
+}

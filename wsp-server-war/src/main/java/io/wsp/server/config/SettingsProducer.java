@@ -1,0 +1,23 @@
+package io.wsp.server.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Loads the settings once per deployment and logs them (secret masked). */
+@ApplicationScoped
+public class SettingsProducer {
+
+    private static final System.Logger LOG = System.getLogger(SettingsProducer.class.getName());
+
+    @Produces
+    @Singleton
+    ServerSettings settings() {
+        ServerSettings settings = SettingsLoader.fromSystem().load();
+        LOG.log(System.Logger.Level.INFO, "wsp server settings: {0}", settings);
+        if (!settings.secretKeyRequired()) {
+            LOG.log(System.Logger.Level.WARNING, "wsp server: no secret key set, any agent may register");
+        }
+        return settings;
+    }
+}

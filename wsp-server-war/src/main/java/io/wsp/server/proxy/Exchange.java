@@ -1,0 +1,412 @@
+package io.wsp.server.proxy;
+
+import io.wsp.protocol.HeadCodec;
+import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.ProtocolException;
+import io.wsp.protocol.RequestHead;
+import io.wsp.protocol.ResponseHead;
+import io.wsp.protocol.WspProtocol;
+import io.wsp.server.agent.AgentConnection;
+import io.wsp.server.agent.ResponseReceiver;
+import io.wsp.server.registry.AcquireException;
+import io.wsp.server.registry.AgentRegistry;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One proxied request: takes an agent connection, sends the request head and streams the body to
+ * the agent, and streams the agent's response back to the caller, both at once (full duplex).
+ *
+ * <p>Threads: the request side runs on the servlet thread (or a container thread when the
+ * connection came from the wait queue); the response side runs on the connection's WebSocket
+ * thread, one message at a time. {@link #finished} makes sure the caller's response is ended
+ * exactly once, by whichever side gets there first. The connection goes back to the registry
+ * only when both the request body was sent and the response body was received.
+ */
+final class Exchange implements ResponseReceiver, AsyncListener {
+
+    private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Enough of an agent's own error text to explain it to the caller. */
+    private static final int MAX_AGENT_ERROR_TEXT = 2048;
+
+    private final AsyncContext async;
+    private final HttpServletResponse response;
+    private final RequestHead head;
+    private final AgentRegistry registry;
+    private final HeadCodec codec;
+
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile CompletableFuture<AgentConnection> pending;
+    private volatile AgentConnection connection;
+
+    /** Guarded by this: which halves of the exchange are done. */
+    private boolean requestSent;
+    private boolean responseReceived;
+
+    // Response side: written only on the WebSocket thread.
+    // Volatile only because a failed send on the request side reads them to pick the caller's error.
+    private volatile ResponseHead responseHead;
+    private volatile ByteArrayOutputStream agentError;
+    private long bodyBytes;
+    private byte[] copyBuffer;
+
+    Exchange(AsyncContext async, RequestHead head, AgentRegistry registry, HeadCodec codec) {
+        this.async = async;
+        this.response = (HttpServletResponse) async.getResponse();
+        this.head = head;
+        this.registry = registry;
+        this.codec = codec;
+    }
+
+    void start(Duration acquireTimeout) {
+        async.addListener(this);
+        CompletableFuture<AgentConnection> acquired = registry.acquire(acquireTimeout);
+        pending = acquired;
+        if (acquired.isDone()) {
+            // The common case: an idle connection was there; stay on this thread.
+            onAcquired(acquired);
+            return;
+        }
+        acquired.whenComplete((c, e) -> {
+            try {
+                async.start(() -> onAcquired(acquired));
+            } catch (IllegalStateException callerGone) {
+                if (c != null) {
+                    registry.release(c);
+                }
+            }
+        });
+    }
+
+    private void onAcquired(CompletableFuture<AgentConnection> acquired) {
+        AgentConnection c;
+        try {
+            c = acquired.join();
+        } catch (CancellationException e) {
+            return;
+        } catch (CompletionException e) {
+            AcquireException why = (AcquireException) e.getCause();
+            if (why.reason() == AcquireException.Reason.NO_AGENT) {
+                fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "No agent connected", why.getMessage());
+            } else {
+                response.setHeader("Retry-After", "1");
+                fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "All agent connections busy", why.getMessage());
+            }
+            return;
+        }
+        if (finished.get()) {
+            registry.release(c);
+            return;
+        }
+        connection = c;
+        c.bind(this);
+        try {
+            c.sendText(codec.encode(head));
+        } catch (IOException | RuntimeException e) {
+            abandon(c, "sending the request head failed: " + e.getMessage());
+            return;
+        }
+        sendBody(c);
+    }
+
+    /** Streams the caller's body to the agent as one binary message of frames. */
+    private void sendBody(AgentConnection c) {
+        try {
+            if (head.contentLength == 0) {
+                c.sendBinary(EMPTY, true);
+            } else {
+                pumpBody(c);
+            }
+        } catch (CallerGoneException e) {
+            callerGone(e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            abandon(c, "sending the request body failed: " + e.getMessage());
+            return;
+        }
+        if (markRequestSent()) {
+            handBack(c);
+        }
+    }
+
+    private void pumpBody(AgentConnection c) throws IOException {
+        ServletInputStream in = async.getRequest().getInputStream();
+        byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
+        long remaining = head.contentLength;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException e) {
+                n = -2;
+            }
+            if (n == -1 && remaining <= 0) {
+                c.sendBinary(EMPTY, true);
+                return;
+            }
+            if (n < 0) {
+                if (isResponseReceived()) {
+                    // The agent answered before taking the whole body; end the message to stay in sync.
+                    c.sendBinary(EMPTY, true);
+                    return;
+                }
+                throw new CallerGoneException("the caller's request body ended early");
+            }
+            if (remaining > 0) {
+                remaining -= n;
+            }
+            c.sendBinary(ByteBuffer.wrap(buffer, 0, n), remaining == 0);
+            if (remaining == 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onResponseHead(String json) {
+        if (responseHead != null) {
+            connection.protocolError("second response head for one request");
+            return;
+        }
+        try {
+            responseHead = codec.decodeResponse(json);
+        } catch (ProtocolException e) {
+            connection.protocolError(e.getMessage());
+            return;
+        }
+        if (responseHead.statusCode == WspProtocol.AGENT_ERROR_STATUS) {
+            agentError = new ByteArrayOutputStream();
+            return;
+        }
+        if (finished.get()) {
+            return;
+        }
+        response.setStatus(responseHead.statusCode);
+        copyHeaders(responseHead.header);
+        if (responseHead.contentLength >= 0) {
+            response.setContentLengthLong(responseHead.contentLength);
+        } else {
+            try {
+                // Unknown length usually means a stream: let the caller see the head now.
+                response.flushBuffer();
+            } catch (IOException e) {
+                callerGone("caller went away: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void onResponseBody(ByteBuffer frame, boolean last) {
+        if (responseHead == null) {
+            connection.protocolError("response body before the response head");
+            return;
+        }
+        if (agentError != null) {
+            collectAgentError(frame, last);
+        } else if (!finished.get()) {
+            writeToCaller(frame, last);
+        }
+        if (last) {
+            if (agentError == null && finished.compareAndSet(false, true)) {
+                async.complete();
+            }
+            if (markResponseReceived()) {
+                handBack(connection);
+            }
+        }
+    }
+
+    private void writeToCaller(ByteBuffer frame, boolean last) {
+        int n = frame.remaining();
+        bodyBytes += n;
+        try {
+            ServletOutputStream out = response.getOutputStream();
+            if (frame.hasArray()) {
+                out.write(frame.array(), frame.arrayOffset() + frame.position(), n);
+            } else {
+                if (copyBuffer == null || copyBuffer.length < n) {
+                    copyBuffer = new byte[Math.max(n, WspProtocol.BODY_FRAME_SIZE)];
+                }
+                frame.get(copyBuffer, 0, n);
+                out.write(copyBuffer, 0, n);
+            }
+            if (!last) {
+                // Flush per frame so streamed responses (server-sent events) arrive as they happen.
+                out.flush();
+            } else if (lengthMismatch()) {
+                LOG.log(System.Logger.Level.WARNING, "{0} sent {1} body bytes for Content-Length {2}",
+                        connection, bodyBytes, responseHead.contentLength);
+                abortCaller();
+            }
+        } catch (IOException e) {
+            callerGone("caller went away during the response: " + e.getMessage());
+        }
+    }
+
+    private boolean lengthMismatch() {
+        boolean bodyless = head.method.equals("HEAD") || responseHead.statusCode == 204 || responseHead.statusCode == 304
+                || responseHead.statusCode < 200;
+        return !bodyless && responseHead.contentLength >= 0 && bodyBytes != responseHead.contentLength;
+    }
+
+    private void collectAgentError(ByteBuffer frame, boolean last) {
+        int room = MAX_AGENT_ERROR_TEXT - agentError.size();
+        if (room > 0) {
+            byte[] chunk = new byte[Math.min(room, frame.remaining())];
+            frame.get(chunk);
+            agentError.write(chunk, 0, chunk.length);
+        }
+        if (last) {
+            String reason = agentError.toString(StandardCharsets.UTF_8).strip();
+            fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent could not perform the request",
+                    reason.isEmpty() ? "the agent reported an error" : reason);
+        }
+    }
+
+    @Override
+    public void onConnectionLost(String reason) {
+        if (responseHead == null || agentError != null) {
+            fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent connection lost",
+                    "the agent connection ended before the response head (" + reason + ")");
+        } else if (finished.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "agent connection lost during the response body of {0} {1}: {2}",
+                    head.method, head.url, reason);
+            abortCaller();
+        }
+    }
+
+    private void copyHeaders(Map<String, List<String>> headers) {
+        if (headers == null) {
+            return;
+        }
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            String name = h.getKey();
+            if (HopByHop.isHopByHop(name) || name.equalsIgnoreCase("Content-Length") || h.getValue() == null) {
+                continue;
+            }
+            for (String value : h.getValue()) {
+                response.addHeader(name, value);
+            }
+        }
+    }
+
+    /** Ends the caller's response with a wsp error, unless it was already ended. */
+    private void fail(int status, String title, String detail) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (response.isCommitted()) {
+                abortCaller();
+                return;
+            }
+            Problem.send(response, status, title, detail);
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not send {0} to the caller: {1}", status, e.getMessage());
+        }
+        completeQuietly();
+    }
+
+    /**
+     * Ends the caller's response so the caller sees an error rather than a clean but truncated
+     * body: the connection is closed before the body is complete.
+     */
+    private void abortCaller() {
+        CallerAbort.abort(async, response);
+    }
+
+    /** The request cannot go on over this connection: it may hold half a message, so close it. */
+    private void abandon(AgentConnection c, String why) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", c, why);
+        c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "request abandoned");
+        onConnectionLost(why);
+    }
+
+    private void callerGone(String why) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2}", head.method, head.url, why);
+        if (finished.compareAndSet(false, true)) {
+            completeQuietly();
+        }
+        CompletableFuture<AgentConnection> p = pending;
+        if (p != null) {
+            p.cancel(false);
+        }
+        AgentConnection c = connection;
+        if (c != null) {
+            // Closing tells the agent to abort the internal call.
+            c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "caller went away");
+        }
+    }
+
+    private void completeQuietly() {
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "response already completed: {0}", e.getMessage());
+        }
+    }
+
+    private void handBack(AgentConnection c) {
+        c.unbind();
+        registry.release(c);
+    }
+
+    private synchronized boolean markRequestSent() {
+        requestSent = true;
+        return responseReceived;
+    }
+
+    private synchronized boolean markResponseReceived() {
+        responseReceived = true;
+        return requestSent;
+    }
+
+    private synchronized boolean isResponseReceived() {
+        return responseReceived;
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        // Normal end; nothing to release here: the connection follows the message flow.
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        callerGone("container async timeout");
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        callerGone("caller connection error: " + event.getThrowable());
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // Not restarted.
+    }
+
+    /** The caller stopped sending its body mid-way; distinct so it is not logged as an agent fault. */
+    private static final class CallerGoneException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CallerGoneException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.wsp.server.proxy;
+
+import io.wsp.protocol.HeadCodec;
+import io.wsp.protocol.RequestHead;
+import io.wsp.protocol.WspProtocol;
+import io.wsp.server.config.ServerSettings;
+import io.wsp.server.registry.AgentRegistry;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * {@code /request}: validates the caller's destination and hands the request to an
+ * {@link Exchange}, which carries it over an agent connection. Every HTTP method is forwarded.
+ */
+@WebServlet(urlPatterns = "/request", asyncSupported = true)
+public class ProxyServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient AgentRegistry registry;
+
+    @Inject
+    transient ServerSettings settings;
+
+    private transient HeadCodec codec;
+
+    @Override
+    public void init() {
+        codec = new HeadCodec();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String destination;
+        try {
+            destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
+        } catch (Destination.InvalidDestinationException e) {
+            Problem.send(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid destination", e.getMessage());
+            return;
+        }
+        RequestHead head = RequestHeads.from(request, destination);
+        Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
+        if (denied.isPresent()) {
+            Problem.send(response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        // Streams may run for hours; the exchange enforces its own limits.
+        async.setTimeout(0);
+        new Exchange(async, head, registry, codec).start(settings.timeout());
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            codec.close();
+        } catch (Exception e) {
+            log("closing the JSON codec failed", e);
+        }
+    }
+
+}

@@ -1,0 +1,49 @@
+package io.wsp.server.proxy;
+
+import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.RequestHead;
+import io.wsp.protocol.WspProtocol;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a caller's request into the head the agent receives. */
+final class RequestHeads {
+
+    private RequestHeads() {
+    }
+
+    static RequestHead from(HttpServletRequest request, String destination) {
+        Set<String> skip = new HashSet<>(Set.of("host", "content-length",
+                WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT)));
+        // Connection may name further headers that belong to this hop only.
+        for (String connection : Collections.list(request.getHeaders("Connection"))) {
+            for (String name : connection.split(",")) {
+                skip.add(name.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            if (HopByHop.isHopByHop(name) || skip.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
+        }
+        return new RequestHead(request.getMethod(), destination, headers, contentLength(request));
+    }
+
+    /** A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3). */
+    static long contentLength(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        if (length < 0 && request.getHeader("Transfer-Encoding") == null) {
+            return 0;
+        }
+        return length;
+    }
+}

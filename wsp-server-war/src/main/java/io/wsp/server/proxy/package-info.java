@@ -1,0 +1,2 @@
+/** The caller side: {@code /request}, destination checks, and the exchange that streams a request through an agent. */
+package io.wsp.server.proxy;

@@ -1,0 +1,26 @@
+package io.wsp.server.registry;
+
+import io.wsp.server.agent.AgentConnection;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+
+/** One agent's connections. Not thread safe: the registry guards it with its lock. */
+final class AgentPool {
+
+    final String agentId;
+    int idleSize;
+    final Set<AgentConnection> connections = new HashSet<>();
+    /** Most recently idle first, so surplus connections collect at the tail and age out. */
+    final Deque<AgentConnection> idle = new ArrayDeque<>();
+
+    AgentPool(String agentId, int idleSize) {
+        this.agentId = agentId;
+        this.idleSize = idleSize;
+    }
+
+    PoolStatus status() {
+        return new PoolStatus(agentId, idleSize, idle.size(), connections.size() - idle.size());
+    }
+}

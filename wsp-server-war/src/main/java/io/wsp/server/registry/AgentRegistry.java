@@ -1,0 +1,32 @@
+package io.wsp.server.registry;
+
+import io.wsp.server.agent.AgentConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The agents' connections this server can use, one pool per agent id. Kept behind this small
+ * interface so a registry shared by several server nodes can replace the local one.
+ */
+public interface AgentRegistry {
+
+    /** Adds a connection that just greeted, as IDLE, to its agent's pool (created if needed). */
+    void add(AgentConnection connection);
+
+    /** Removes a connection for good; empty pools disappear. Idempotent. */
+    void remove(AgentConnection connection);
+
+    /**
+     * Takes an idle connection, marking it BUSY. Fails at once with {@link AcquireException.Reason#NO_AGENT}
+     * when no agent is connected, or with {@link AcquireException.Reason#ALL_BUSY} when none became idle
+     * within {@code timeout}. A caller that gives up cancels the future.
+     */
+    CompletableFuture<AgentConnection> acquire(Duration timeout);
+
+    /** Gives a BUSY connection back: to the longest waiting request, or to its pool as IDLE. */
+    void release(AgentConnection connection);
+
+    /** A consistent copy of every pool's counts, for the status page. */
+    List<PoolStatus> status();
+}

@@ -1,0 +1,207 @@
+package io.wsp.server.registry;
+
+import io.wsp.server.agent.AgentConnection;
+import io.wsp.server.agent.ConnectionState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The registry of one server node, in memory. All state sits behind one lock: the sections are
+ * short, and one lock makes hand-offs between releasing connections and waiting requests
+ * impossible to get half right. Futures are completed and sockets closed outside the lock.
+ */
+public class LocalAgentRegistry implements AgentRegistry {
+
+    private static final System.Logger LOG = System.getLogger(LocalAgentRegistry.class.getName());
+    /** How often surplus idle connections are looked for; far below any sensible idle timeout. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+    private final Duration idleTimeout;
+    private final ScheduledExecutorService timer;
+
+    private final Object lock = new Object();
+    /** Guarded by lock. Insertion order keeps the status page stable. */
+    private final Map<String, AgentPool> pools = new LinkedHashMap<>();
+    /** Guarded by lock. Requests waiting for a connection, oldest first. */
+    private final Deque<CompletableFuture<AgentConnection>> waiters = new ArrayDeque<>();
+
+    public LocalAgentRegistry(Duration idleTimeout, ScheduledExecutorService timer) {
+        this.idleTimeout = idleTimeout;
+        this.timer = timer;
+        long sweep = SWEEP_INTERVAL.toMillis();
+        timer.scheduleWithFixedDelay(this::closeSurplusIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void add(AgentConnection connection) {
+        synchronized (lock) {
+            AgentPool pool = pools.computeIfAbsent(connection.agentId(),
+                    id -> new AgentPool(id, connection.poolIdleSize()));
+            pool.idleSize = connection.poolIdleSize();
+            pool.connections.add(connection);
+            connection.state(ConnectionState.BUSY);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "{0} added", connection);
+        release(connection);
+    }
+
+    @Override
+    public void remove(AgentConnection connection) {
+        List<CompletableFuture<AgentConnection>> orphans = List.of();
+        synchronized (lock) {
+            if (connection.state() == ConnectionState.CLOSED) {
+                return;
+            }
+            connection.state(ConnectionState.CLOSED);
+            AgentPool pool = pools.get(connection.agentId());
+            if (pool != null) {
+                pool.connections.remove(connection);
+                pool.idle.remove(connection);
+                if (pool.connections.isEmpty()) {
+                    pools.remove(pool.agentId);
+                    LOG.log(System.Logger.Level.INFO, "agent {0} has no connection left", pool.agentId);
+                }
+            }
+            if (pools.isEmpty() && !waiters.isEmpty()) {
+                orphans = new ArrayList<>(waiters);
+                waiters.clear();
+            }
+        }
+        for (CompletableFuture<AgentConnection> waiter : orphans) {
+            waiter.completeExceptionally(noAgent());
+        }
+    }
+
+    @Override
+    public CompletableFuture<AgentConnection> acquire(Duration timeout) {
+        CompletableFuture<AgentConnection> waiter;
+        synchronized (lock) {
+            if (pools.isEmpty()) {
+                return CompletableFuture.failedFuture(noAgent());
+            }
+            AgentConnection idle = takeIdle();
+            if (idle != null) {
+                return CompletableFuture.completedFuture(idle);
+            }
+            if (timeout.isZero()) {
+                return CompletableFuture.failedFuture(allBusy(timeout));
+            }
+            waiter = new CompletableFuture<>();
+            waiters.addLast(waiter);
+        }
+        ScheduledFuture<?> expiry = timer.schedule(() -> expire(waiter, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        waiter.whenComplete((c, e) -> expiry.cancel(false));
+        return waiter;
+    }
+
+    @Override
+    public void release(AgentConnection connection) {
+        while (true) {
+            CompletableFuture<AgentConnection> waiter;
+            synchronized (lock) {
+                if (connection.state() == ConnectionState.CLOSED) {
+                    return;
+                }
+                waiter = waiters.pollFirst();
+                while (waiter != null && waiter.isDone()) {
+                    waiter = waiters.pollFirst();
+                }
+                if (waiter == null) {
+                    AgentPool pool = pools.get(connection.agentId());
+                    connection.state(ConnectionState.IDLE);
+                    pool.idle.addFirst(connection);
+                    return;
+                }
+            }
+            // A waiter that gave up in the meantime refuses the connection: offer it to the next.
+            if (waiter.complete(connection)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public List<PoolStatus> status() {
+        synchronized (lock) {
+            return pools.values().stream().map(AgentPool::status).toList();
+        }
+    }
+
+    /** Spreads load: a random agent among those with an idle connection. Caller holds lock. */
+    private AgentConnection takeIdle() {
+        List<AgentPool> candidates = new ArrayList<>(pools.size());
+        for (AgentPool pool : pools.values()) {
+            if (!pool.idle.isEmpty()) {
+                candidates.add(pool);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        AgentPool pool = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+        AgentConnection connection = pool.idle.pollFirst();
+        connection.state(ConnectionState.BUSY);
+        return connection;
+    }
+
+    private void expire(CompletableFuture<AgentConnection> waiter, Duration timeout) {
+        synchronized (lock) {
+            if (!waiters.remove(waiter)) {
+                return;
+            }
+        }
+        waiter.completeExceptionally(allBusy(timeout));
+    }
+
+    /**
+     * Closes idle connections beyond each agent's announced idle size once they have been idle
+     * longer than the idle timeout, so a burst does not leave a crowd of sockets behind.
+     */
+    void closeSurplusIdle() {
+        List<AgentConnection> surplus = new ArrayList<>();
+        Instant cutoff = Instant.now().minus(idleTimeout);
+        synchronized (lock) {
+            for (AgentPool pool : pools.values()) {
+                int excess = pool.idle.size() - pool.idleSize;
+                Iterator<AgentConnection> oldestFirst = pool.idle.descendingIterator();
+                while (excess > 0 && oldestFirst.hasNext()) {
+                    AgentConnection c = oldestFirst.next();
+                    if (c.idleSince().isAfter(cutoff)) {
+                        break;
+                    }
+                    oldestFirst.remove();
+                    pool.connections.remove(c);
+                    c.state(ConnectionState.CLOSED);
+                    surplus.add(c);
+                    excess--;
+                }
+            }
+            pools.values().removeIf(p -> p.connections.isEmpty());
+        }
+        for (AgentConnection c : surplus) {
+            LOG.log(System.Logger.Level.DEBUG, "closing surplus idle {0}", c);
+            c.close(1000, "idle connection beyond pool size");
+        }
+    }
+
+    private static AcquireException noAgent() {
+        return new AcquireException(AcquireException.Reason.NO_AGENT, "no agent is connected");
+    }
+
+    private static AcquireException allBusy(Duration timeout) {
+        return new AcquireException(AcquireException.Reason.ALL_BUSY,
+                "every agent connection stayed busy for " + timeout.toMillis() + " ms");
+    }
+}
