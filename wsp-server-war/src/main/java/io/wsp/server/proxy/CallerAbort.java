@@ -2,18 +2,49 @@ package io.wsp.server.proxy;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Map;
+import java.util.function.Supplier;
 
-/** Ends a caller's response so that the caller sees a broken transfer, not a clean short one. */
-final class CallerAbort {
+/**
+ * Lets an exchange end a committed response so the caller sees a broken transfer, never a clean
+ * but short one. The Servlet API has no abort; what works portably enough is a trailer supplier
+ * that throws when the response finishes: the container then cannot write the final chunk and
+ * leaves the connection to its idle timeout, which closes it (on Payara the http listener's
+ * {@code timeout-seconds}, set low in payara-config). A response of known length is cut short the
+ * same way. Normal responses are untouched: the supplier then gives no trailers.
+ */
+final class CallerAbort implements Supplier<Map<String, String>> {
 
-    private CallerAbort() {
+    private static final System.Logger LOG = System.getLogger(CallerAbort.class.getName());
+
+    private volatile boolean aborted;
+
+    /** Must run before the response is committed. */
+    static CallerAbort arm(HttpServletResponse response) {
+        CallerAbort abort = new CallerAbort();
+        try {
+            response.setTrailerFields(abort);
+        } catch (IllegalStateException e) {
+            // HTTP/1.0 callers have no trailers; they get a closed connection at the end anyway.
+            LOG.log(System.Logger.Level.DEBUG, "trailers unsupported for this caller: {0}", e.getMessage());
+        }
+        return abort;
     }
 
-    static void abort(AsyncContext async, HttpServletResponse response) {
+    @Override
+    public Map<String, String> get() {
+        if (aborted) {
+            throw new IllegalStateException("wsp aborted this response: the agent connection was lost");
+        }
+        return Map.of();
+    }
+
+    void abort(AsyncContext async) {
+        aborted = true;
         try {
             async.complete();
         } catch (IllegalStateException e) {
-            // Already completed.
+            LOG.log(System.Logger.Level.DEBUG, "response already completed: {0}", e.getMessage());
         }
     }
 }

@@ -63,6 +63,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     // Volatile only because a failed send on the request side reads them to pick the caller's error.
     private volatile ResponseHead responseHead;
     private volatile ByteArrayOutputStream agentError;
+    private volatile CallerAbort callerAbort;
     private long bodyBytes;
     private byte[] copyBuffer;
 
@@ -197,6 +198,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (finished.get()) {
             return;
         }
+        callerAbort = CallerAbort.arm(response);
         response.setStatus(responseHead.statusCode);
         copyHeaders(responseHead.header);
         if (responseHead.contentLength >= 0) {
@@ -328,7 +330,11 @@ final class Exchange implements ResponseReceiver, AsyncListener {
      * body: the connection is closed before the body is complete.
      */
     private void abortCaller() {
-        CallerAbort.abort(async, response);
+        if (callerAbort != null) {
+            callerAbort.abort(async);
+        } else {
+            completeQuietly();
+        }
     }
 
     /** The request cannot go on over this connection: it may hold half a message, so close it. */
