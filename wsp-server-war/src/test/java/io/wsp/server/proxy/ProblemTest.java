@@ -1,0 +1,19 @@
+package io.wsp.server.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ProblemTest {
+
+    @Test
+    void bodyFollowsRfc9457() {
+        assertEquals("{\"type\":\"about:blank\",\"title\":\"No agent connected\",\"status\":503,\"detail\":\"none\"}",
+                Problem.json(503, "No agent connected", "none"));
+    }
+
+    @Test
+    void agentTextIsEscapedIntoValidJson() {
+        assertEquals("\"say \\\"hi\\\"\\n\\\\ \\u0001\"", Problem.quote("say \"hi\"\n\\ \u0001"));
+    }
+}

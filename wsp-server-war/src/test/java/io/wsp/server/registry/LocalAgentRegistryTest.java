@@ -1,0 +1,187 @@
+package io.wsp.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsp.server.agent.AgentConnection;
+import io.wsp.server.agent.ConnectionState;
+import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LocalAgentRegistryTest {
+
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final Set<AgentConnection> closed = new HashSet<>();
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    /** A WebSocket session that only records close(): the registry touches nothing else. */
+    private AgentConnection connection(String agent, int idleSize) {
+        AgentConnection[] self = new AgentConnection[1];
+        Session session = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "isOpen" -> !closed.contains(self[0]);
+                    case "close" -> {
+                        synchronized (closed) {
+                            closed.add(self[0]);
+                        }
+                        yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        self[0] = new AgentConnection(session, agent, idleSize);
+        return self[0];
+    }
+
+    @Test
+    void acquireFailsAtOnceWhenNoAgentIsConnected() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        CompletableFuture<AgentConnection> f = registry.acquire(LONG);
+        assertTrue(f.isCompletedExceptionally());
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
+    }
+
+    @Test
+    void acquireTakesAnIdleConnectionAndMarksItBusy() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        assertSame(c, registry.acquire(LONG).join());
+        assertEquals(ConnectionState.BUSY, c.state());
+        assertEquals(List.of(new PoolStatus("a", 1, 0, 1)), registry.status());
+    }
+
+    @Test
+    void allBusyFailsAfterTheTimeout() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        registry.add(connection("a", 1));
+        registry.acquire(LONG).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20));
+        assertEquals(AcquireException.Reason.ALL_BUSY, reason(waiting));
+    }
+
+    @Test
+    void releaseHandsTheConnectionToTheOldestWaiter() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        registry.acquire(LONG).join();
+        CompletableFuture<AgentConnection> first = registry.acquire(LONG);
+        CompletableFuture<AgentConnection> second = registry.acquire(LONG);
+        registry.release(c);
+        assertSame(c, first.getNow(null));
+        assertFalse(second.isDone());
+        assertEquals(ConnectionState.BUSY, c.state());
+    }
+
+    @Test
+    void aWaiterThatGaveUpIsSkipped() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        registry.acquire(LONG).join();
+        CompletableFuture<AgentConnection> gaveUp = registry.acquire(LONG);
+        CompletableFuture<AgentConnection> patient = registry.acquire(LONG);
+        gaveUp.cancel(false);
+        registry.release(c);
+        assertSame(c, patient.getNow(null));
+    }
+
+    @Test
+    void releaseWithoutWaitersMakesTheConnectionIdle() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        registry.release(registry.acquire(LONG).join());
+        assertEquals(ConnectionState.IDLE, c.state());
+        assertEquals(List.of(new PoolStatus("a", 1, 1, 0)), registry.status());
+    }
+
+    @Test
+    void aNewConnectionServesAWaitingRequestRightAway() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        registry.add(connection("a", 1));
+        registry.acquire(LONG).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG);
+        AgentConnection fresh = connection("a", 1);
+        registry.add(fresh);
+        assertSame(fresh, waiting.getNow(null));
+    }
+
+    @Test
+    void removingTheLastConnectionDropsThePoolAndFailsWaiters() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        registry.acquire(LONG).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG);
+        registry.remove(c);
+        registry.remove(c);
+        assertEquals(List.of(), registry.status());
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(waiting));
+        registry.release(c);
+        assertEquals(List.of(), registry.status(), "a removed connection never comes back");
+    }
+
+    @Test
+    void loadSpreadsOverAgents() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        registry.add(connection("a", 1));
+        registry.add(connection("b", 1));
+        Set<String> served = new HashSet<>();
+        served.add(registry.acquire(LONG).join().agentId());
+        served.add(registry.acquire(LONG).join().agentId());
+        assertEquals(Set.of("a", "b"), served, "with one connection each, two requests need both agents");
+    }
+
+    @Test
+    void surplusIdleConnectionsAreClosedAfterTheIdleTimeoutButTheIdlePoolStays() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, timer);
+        List<AgentConnection> all = List.of(connection("a", 1), connection("a", 1), connection("a", 1));
+        all.forEach(registry::add);
+        registry.closeSurplusIdle();
+        assertEquals(List.of(new PoolStatus("a", 1, 1, 0)), registry.status());
+        synchronized (closed) {
+            assertEquals(2, closed.size());
+        }
+    }
+
+    @Test
+    void busyConnectionsAreNeverClosedAsSurplus() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, timer);
+        registry.add(connection("a", 0));
+        registry.add(connection("a", 0));
+        registry.acquire(LONG).join();
+        registry.closeSurplusIdle();
+        assertEquals(List.of(new PoolStatus("a", 0, 0, 1)), registry.status());
+    }
+
+    private static AcquireException.Reason reason(CompletableFuture<AgentConnection> f) {
+        try {
+            f.join();
+            throw new AssertionError("expected a failure");
+        } catch (CompletionException e) {
+            return ((AcquireException) e.getCause()).reason();
+        }
+    }
+
+}
