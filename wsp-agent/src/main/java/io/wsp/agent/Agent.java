@@ -1,0 +1,76 @@
+package io.wsp.agent;
+
+import io.wsp.agent.config.AgentConfig;
+import io.wsp.agent.connect.Pools;
+import io.wsp.agent.forward.Forwarder;
+import io.wsp.protocol.HeadCodec;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A running agent: connection pools to every configured wsp server, and the forwarder that
+ * performs their requests. Start with {@link #start(AgentConfig)}, stop with {@link #close()}.
+ * Several agents may run in one JVM (tests do). Thread safe.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+
+    private final AgentConfig config;
+    private final HeadCodec codec = new HeadCodec();
+    private final Forwarder forwarder;
+    private final Pools pools;
+    private boolean closed;
+
+    private Agent(AgentConfig config) {
+        this.config = config;
+        this.forwarder = new Forwarder(config.rules());
+        this.pools = new Pools(config, forwarder, codec);
+    }
+
+    /** Starts connecting to the servers in the background and returns at once. */
+    public static Agent start(AgentConfig config) {
+        Agent agent = new Agent(config);
+        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}",
+                config.id(), config.servers(), String.valueOf(config.poolIdleSize()),
+                String.valueOf(config.poolMaxSize()));
+        agent.pools.start();
+        return agent;
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    /** Open connections (handshake done, not yet closed) per server URI, in configuration order. */
+    public Map<URI, Integer> openConnections() {
+        return pools.openConnections();
+    }
+
+    /** Open connections to one configured server; 0 for a server that is not configured. */
+    public int openConnections(URI server) {
+        return openConnections().getOrDefault(server, 0);
+    }
+
+    /**
+     * Closes all connections (cancelling requests in flight) and stops all threads. Idempotent;
+     * waits a few seconds at most for servers to acknowledge the close.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        pools.close();
+        forwarder.close();
+        try {
+            codec.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the JSON codec failed: {0}", e.toString());
+        }
+        LOG.log(System.Logger.Level.INFO, "agent {0} stopped", config.id());
+    }
+}

@@ -1,0 +1,123 @@
+package io.wsp.agent;
+
+import io.wsp.agent.config.AgentConfig;
+import io.wsp.agent.config.ConfigException;
+import io.wsp.agent.config.YamlConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code wsp-agent} command: builds the configuration (flags, then {@code WSP_SECRET_KEY},
+ * then the config file) and runs an {@link Agent} until the JVM is stopped.
+ */
+@Command(name = "wsp-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Dials out to wsp servers over WebSocket and performs the HTTP requests they send.")
+public final class Main implements Callable<Integer> {
+
+    /** Environment variable holding the secret key, so it stays out of the process list. */
+    static final String SECRET_KEY_ENV = "WSP_SECRET_KEY";
+
+    private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
+
+    @Option(names = "--server", paramLabel = "URL", description = "wsp server to dial (ws:// or wss://); repeatable")
+    List<String> servers;
+
+    @Option(names = "--id", paramLabel = "NAME", description = "agent id (default: a random UUID)")
+    String id;
+
+    @Option(names = "--secret-key", paramLabel = "KEY", description = "shared secret (or env " + SECRET_KEY_ENV + ")")
+    String secretKey;
+
+    @Option(names = "--pool-idle", paramLabel = "N", description = "idle connections per server (default 10)")
+    Integer poolIdle;
+
+    @Option(names = "--pool-max", paramLabel = "N", description = "maximum connections per server (default 100)")
+    Integer poolMax;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Go wsp client YAML file (flags override it)")
+    Path configFile;
+
+    private final Map<String, String> env;
+
+    public Main() {
+        this(System.getenv());
+    }
+
+    Main(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
+            System.setProperty(LOG_FORMAT_PROPERTY, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /** The picocli command with one-line errors and exit code 2 for any bad flag or configuration. */
+    static CommandLine commandLine(Main main) {
+        CommandLine cmd = new CommandLine(main);
+        cmd.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine().getErr(), e.getMessage()));
+        cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (e instanceof ConfigException) {
+                return usageError(command.getErr(), e.getMessage());
+            }
+            throw e;
+        });
+        return cmd;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Agent agent = Agent.start(config());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "wsp-agent-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** The configuration from file, environment and flags; throws {@link ConfigException}. */
+    AgentConfig config() {
+        AgentConfig.Builder builder = configFile != null ? YamlConfigLoader.load(configFile) : AgentConfig.builder();
+        builder.secretKey(env.get(SECRET_KEY_ENV));
+        return builder.id(id)
+                .servers(servers)
+                .secretKey(secretKey)
+                .poolIdleSize(poolIdle)
+                .poolMaxSize(poolMax)
+                .build();
+    }
+
+    private static int usageError(PrintWriter err, String message) {
+        err.println("wsp-agent: " + message.lines().findFirst().orElse(message) + " (see --help)");
+        err.flush();
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** The version Maven wrote into {@code version.properties} at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"wsp-agent " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.wsp.agent.config;
+
+import io.wsp.rules.RuleSet;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads the Go wsp client's YAML file ({@code wsp_client.cfg}): keys {@code id}, {@code targets},
+ * {@code poolidlesize}, {@code poolmaxsize}, {@code secretkey}, {@code whitelist}, {@code blacklist}.
+ * Unknown keys are ignored, as Go's YAML decoder does.
+ */
+public final class YamlConfigLoader {
+
+    private YamlConfigLoader() {
+    }
+
+    /** Returns a builder holding the file's values, for the caller to override. */
+    public static AgentConfig.Builder load(Path file) {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            // SafeConstructor: a config file must never instantiate arbitrary classes.
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        } catch (YAMLException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML: "
+                    + e.getMessage().replaceAll("\\s+", " "), e);
+        }
+        AgentConfig.Builder builder = AgentConfig.builder();
+        if (root == null) {
+            return builder;
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new ConfigException("config file " + file + " must be a YAML mapping");
+        }
+        try {
+            builder.id(string(map, "id"))
+                    .servers(strings(map, "targets"))
+                    .poolIdleSize(integer(map, "poolidlesize"))
+                    .poolMaxSize(integer(map, "poolmaxsize"))
+                    .secretKey(string(map, "secretkey"));
+            builder.rules(RuleSet.fromConfig(rules(map, "whitelist"), rules(map, "blacklist")));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new ConfigException("config file " + file + ": " + e.getMessage(), e);
+        }
+        return builder;
+    }
+
+    private static String string(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value instanceof Map || value instanceof List) {
+            throw new ConfigException(key + " must be a string");
+        }
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static Integer integer(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Integer i)) {
+            throw new ConfigException(key + " must be an integer");
+        }
+        return i;
+    }
+
+    private static List<String> strings(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new ConfigException(key + " must be a list");
+        }
+        List<String> result = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String s)) {
+                throw new ConfigException(key + " must be a list of strings");
+            }
+            result.add(s);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> rules(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?>)) {
+            throw new ConfigException(key + " must be a list");
+        }
+        // RuleSet.fromConfig checks every entry is a mapping.
+        return (List<Map<String, Object>>) value;
+    }
+}

@@ -1,0 +1,2 @@
+/** The agent configuration: validated when built, from flags, environment and the Go wsp client YAML file. */
+package io.wsp.agent.config;

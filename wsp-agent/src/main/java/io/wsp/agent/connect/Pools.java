@@ -1,0 +1,77 @@
+package io.wsp.agent.connect;
+
+import io.wsp.agent.config.AgentConfig;
+import io.wsp.agent.forward.Forwarder;
+import io.wsp.protocol.Greeting;
+import io.wsp.protocol.HeadCodec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pools of all configured servers and the threads they share: one WebSocket client, a dialler
+ * pool (a handshake blocks its thread) and one scheduler for backoff retries.
+ */
+public final class Pools implements AutoCloseable {
+
+    /** How long {@link #close()} waits for servers to acknowledge the close of their connections. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Dialer dialer;
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("wsp-agent-retry-"));
+    private final ExecutorService dialExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-dial-"));
+    private final List<ServerPool> pools;
+
+    public Pools(AgentConfig config, Forwarder forwarder, HeadCodec codec) {
+        this.dialer = new Dialer(config.secretKey());
+        Greeting greeting = new Greeting(config.id(), config.poolIdleSize());
+        this.pools = config.servers().stream()
+                .map(server -> new ServerPool(server, greeting, config.poolMaxSize(), dialer, forwarder, codec,
+                        scheduler, dialExecutor))
+                .toList();
+    }
+
+    public void start() {
+        pools.forEach(ServerPool::start);
+    }
+
+    /** Open connections per server, in configuration order. */
+    public Map<URI, Integer> openConnections() {
+        Map<URI, Integer> counts = new LinkedHashMap<>();
+        pools.forEach(pool -> counts.merge(pool.server(), pool.openConnections(), Integer::sum));
+        return counts;
+    }
+
+    /** Closes all connections, then stops every thread of the WebSocket client and of the pools. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            for (ServerPool pool : pools) {
+                pool.close(CLOSE_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            dialExecutor.shutdownNow();
+            dialer.close();
+        }
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

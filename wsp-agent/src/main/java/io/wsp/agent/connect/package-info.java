@@ -1,0 +1,2 @@
+/** WebSocket connections to wsp servers: one pool per server, one object per connection, reconnect backoff. */
+package io.wsp.agent.connect;

@@ -1,0 +1,295 @@
+package io.wsp.agent.forward;
+
+import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.RequestHead;
+import io.wsp.protocol.ResponseHead;
+import io.wsp.protocol.WspProtocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
+
+/**
+ * One request being performed: receives the request body frames, calls the destination and relays
+ * the response to a {@link ResponseSink}.
+ *
+ * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the response is
+ * relayed on a worker of the forwarder's executor, never on the receive thread nor on an HTTP client
+ * thread; {@link #cancel} may be called from any thread.
+ */
+public final class Exchange {
+
+    private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+
+    private static final String DENIED = "destination denied by agent rules";
+
+    private final Forwarder forwarder;
+    private final RequestHead head;
+    private final ResponseSink sink;
+    private final BodyPipe pipe;
+    /** Null when the request was refused before any network call; the body is then just drained. */
+    private final URI destination;
+
+    /** Receive thread only. */
+    private boolean started;
+
+    // Guarded by this: what cancel() must reach.
+    private boolean cancelled;
+    private CompletableFuture<HttpResponse<InputStream>> call;
+    private InputStream responseBody;
+    /** The worker relaying the response: closing the body does not wake a read blocked on it. */
+    private Thread relayThread;
+
+    private Exchange(Forwarder forwarder, RequestHead head, ResponseSink sink, URI destination) {
+        this.forwarder = forwarder;
+        this.head = head;
+        this.sink = sink;
+        this.destination = destination;
+        this.pipe = new BodyPipe(Forwarder.REQUEST_BODY_BUFFER);
+    }
+
+    /** Starts an exchange; a request the agent will not perform is answered 527 at once. */
+    static Exchange start(Forwarder forwarder, RequestHead head, ResponseSink sink) {
+        URI destination;
+        try {
+            destination = OutboundRequest.destination(head.url);
+            if (forwarder.rules().deniedReason(head.method, head.url, head.header).isPresent()) {
+                throw new CannotForwardException(DENIED);
+            }
+        } catch (CannotForwardException e) {
+            LOG.log(System.Logger.Level.INFO, "request refused: {0}: {1}", head.method, e.getMessage());
+            Exchange refused = new Exchange(forwarder, head, sink, null);
+            refused.pipe.discard();
+            refused.started = true;
+            refused.relayAsync(() -> refused.sendAgentError(e.getMessage()));
+            return refused;
+        }
+        Exchange exchange = new Exchange(forwarder, head, sink, destination);
+        if (head.contentLength >= 0) {
+            exchange.call(head.contentLength);
+        }
+        return exchange;
+    }
+
+    /**
+     * One frame of the request body message; blocks while the body buffer is full. With an unknown
+     * length the call waits for the first frame: a one-frame body then gets an exact length, so a
+     * bodiless GET is not sent chunked.
+     */
+    public void onBodyFrame(ByteBuffer frame, boolean last) throws InterruptedException {
+        if (!started) {
+            call(last ? frame.remaining() : WspProtocol.UNKNOWN_LENGTH);
+        }
+        pipe.write(frame);
+        if (last) {
+            pipe.finish();
+        }
+    }
+
+    /** The connection is gone: abandon the call and unblock everything waiting on it. */
+    public void cancel() {
+        CompletableFuture<HttpResponse<InputStream>> f;
+        InputStream body;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            f = call;
+            body = responseBody;
+            if (relayThread != null) {
+                relayThread.interrupt();
+            }
+        }
+        pipe.fail(new IOException("connection to the wsp server closed"));
+        if (f != null) {
+            f.cancel(true);
+        }
+        closeQuietly(body);
+    }
+
+    private void call(long contentLength) {
+        started = true;
+        CompletableFuture<HttpResponse<InputStream>> f;
+        try {
+            f = forwarder.client().sendAsync(
+                    OutboundRequest.build(destination, head, OutboundRequest.body(pipe, contentLength)),
+                    BodyHandlers.ofInputStream());
+        } catch (CannotForwardException e) {
+            pipe.discard();
+            relayAsync(() -> sendAgentError(e.getMessage()));
+            return;
+        }
+        boolean cancelledMeanwhile;
+        synchronized (this) {
+            call = f;
+            cancelledMeanwhile = cancelled;
+        }
+        if (cancelledMeanwhile) {
+            f.cancel(true);
+            return;
+        }
+        f.whenComplete((response, error) -> relayAsync(() -> relay(response, error)));
+    }
+
+    private void relayAsync(Runnable task) {
+        try {
+            forwarder.relayExecutor().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            pipe.discard();
+            sink.abort("agent shutting down");
+        }
+    }
+
+    private void relay(HttpResponse<InputStream> response, Throwable error) {
+        try {
+            if (error != null) {
+                // Drain the rest of the body first: the server may not read our answer until it has sent it all.
+                pipe.discard();
+                if (!isCancelled()) {
+                    String reason = reason(error);
+                    LOG.log(System.Logger.Level.INFO, "request failed: {0} {1}: {2}", head.method, safeUrl(), reason);
+                    sendAgentError(reason);
+                }
+                return;
+            }
+            relayResponse(response);
+        } finally {
+            pipe.discard();
+        }
+    }
+
+    private void relayResponse(HttpResponse<InputStream> response) {
+        InputStream body = response.body();
+        synchronized (this) {
+            if (cancelled) {
+                closeQuietly(body);
+                return;
+            }
+            responseBody = body;
+            relayThread = Thread.currentThread();
+        }
+        try {
+            relayBody(response, body);
+        } finally {
+            synchronized (this) {
+                relayThread = null;
+            }
+            // An interrupt from cancel() must not leak into the executor's next task.
+            Thread.interrupted();
+        }
+    }
+
+    private void relayBody(HttpResponse<InputStream> response, InputStream body) {
+        boolean headSent = false;
+        try (body) {
+            long length = response.headers().firstValueAsLong("Content-Length").orElse(WspProtocol.UNKNOWN_LENGTH);
+            sink.sendHead(new ResponseHead(response.statusCode(), endToEnd(response.headers().map()), length));
+            headSent = true;
+            byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
+            int n;
+            // Each read returns what has arrived so far: sending it at once keeps streams (SSE) live.
+            while ((n = body.read(buffer)) >= 0) {
+                if (n > 0) {
+                    sink.sendBody(ByteBuffer.wrap(buffer, 0, n), false);
+                }
+            }
+            sink.sendBody(ByteBuffer.allocate(0), true);
+        } catch (IOException e) {
+            if (!isCancelled()) {
+                String reason = headSent ? "response body failed: " + reason(e) : "sending the response failed";
+                LOG.log(System.Logger.Level.INFO, "request failed: {0} {1}: {2}", head.method, safeUrl(), reason);
+                sink.abort(reason);
+            }
+        }
+    }
+
+    /** Answers like the Go agent when it cannot perform a request: 527 and the reason as text. */
+    private void sendAgentError(String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        try {
+            sink.sendHead(new ResponseHead(WspProtocol.AGENT_ERROR_STATUS,
+                    Map.of("Content-Type", List.of("text/plain; charset=utf-8")), text.length));
+            sink.sendBody(ByteBuffer.wrap(text), true);
+        } catch (IOException e) {
+            sink.abort("sending the response failed");
+        }
+    }
+
+    private synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** The URL without its query, which may hold credentials, for logs. */
+    private String safeUrl() {
+        return destination == null ? "(invalid URL)"
+                : destination.getScheme() + "://" + destination.getRawAuthority() + destination.getRawPath();
+    }
+
+    private static Map<String, List<String>> endToEnd(Map<String, List<String>> headers) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (!name.startsWith(":") && !HopByHop.isHopByHop(name)) {
+                copy.put(name, values);
+            }
+        });
+        return copy;
+    }
+
+    /** A short, secret-free reason for a failed call, in the words an operator would search for. */
+    static String reason(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof CancellationException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                return "unable to execute request: unknown host";
+            }
+        }
+        if (t instanceof HttpConnectTimeoutException) {
+            return "unable to execute request: connect timeout";
+        }
+        if (t instanceof HttpTimeoutException) {
+            return "unable to execute request: timeout";
+        }
+        if (t instanceof ConnectException) {
+            return "unable to execute request: connection refused";
+        }
+        if (t instanceof SSLException) {
+            return "unable to execute request: TLS handshake failed";
+        }
+        if (t instanceof IOException && t.getMessage() != null) {
+            String message = t.getMessage().lines().findFirst().orElse("");
+            return "unable to execute request: " + (message.length() > 120 ? message.substring(0, 120) : message);
+        }
+        return "unable to execute request: " + t.getClass().getSimpleName();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in == null) {
+            return;
+        }
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // Closing only aborts the response; its failure changes nothing.
+        }
+    }
+}

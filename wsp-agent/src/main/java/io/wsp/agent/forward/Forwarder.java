@@ -1,0 +1,75 @@
+package io.wsp.agent.forward;
+
+import io.wsp.protocol.RequestHead;
+import io.wsp.rules.RuleSet;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Performs the requests of all connections with one shared {@link HttpClient}, so connections to
+ * the internal APIs are reused. Thread safe.
+ */
+public final class Forwarder implements AutoCloseable {
+
+    /** Request body bytes buffered per exchange: a few frames, so memory stays constant. */
+    static final int REQUEST_BODY_BUFFER = 256 * 1024;
+
+    /** An unreachable destination fails after this instead of holding its connection forever. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RuleSet rules;
+    /** Runs HTTP client tasks, including blocking reads of request bodies. */
+    private final ExecutorService clientExecutor;
+    /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
+    private final ExecutorService relayExecutor;
+    private final HttpClient client;
+
+    public Forwarder(RuleSet rules) {
+        this.rules = rules;
+        this.clientExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-http-"));
+        this.relayExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-relay-"));
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .executor(clientExecutor)
+                .build();
+    }
+
+    /** Starts performing one request; its response goes to {@code sink}. */
+    public Exchange start(RequestHead head, ResponseSink sink) {
+        return Exchange.start(this, head, sink);
+    }
+
+    RuleSet rules() {
+        return rules;
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    ExecutorService relayExecutor() {
+        return relayExecutor;
+    }
+
+    /** Stops the threads; exchanges still running should be cancelled first. */
+    @Override
+    public void close() {
+        relayExecutor.shutdownNow();
+        clientExecutor.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

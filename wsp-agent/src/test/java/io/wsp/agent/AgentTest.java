@@ -1,0 +1,47 @@
+package io.wsp.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsp.agent.config.AgentConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class AgentTest {
+
+    @Test
+    void anUnreachableServerHasNoOpenConnectionsAndCloseStopsAllAgentThreads() throws IOException {
+        URI server = URI.create("ws://127.0.0.1:" + closedPort() + "/register");
+        Agent agent = Agent.start(AgentConfig.builder().server(server.toString()).id("agent-test").build());
+
+        assertEquals("agent-test", agent.id());
+        assertEquals(Map.of(server, 0), agent.openConnections());
+        assertEquals(0, agent.openConnections(URI.create("ws://elsewhere/register")));
+
+        agent.close();
+        agent.close();
+
+        awaitNoAgentThreads();
+    }
+
+    private static void awaitNoAgentThreads() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("wsp-agent-"))) {
+            assertTrue(System.nanoTime() < deadline, "agent threads still running after close()");
+            Thread.onSpinWait();
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

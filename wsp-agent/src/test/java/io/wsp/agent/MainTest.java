@@ -1,0 +1,139 @@
+package io.wsp.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsp.agent.config.AgentConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void flagsOverrideTheConfigFile() throws IOException {
+        Path file = configFile("id: from-file\ntargets: [ws://file/register]\npoolidlesize: 1\npoolmaxsize: 2\n"
+                + "secretkey: file-key\n");
+
+        AgentConfig config = parse(Map.of(), "--config", file.toString(), "--server", "ws://flag/register",
+                "--id", "from-flag", "--pool-idle", "3", "--pool-max", "4", "--secret-key", "flag-key");
+
+        assertEquals("from-flag", config.id());
+        assertEquals(List.of(URI.create("ws://flag/register")), config.servers());
+        assertEquals(3, config.poolIdleSize());
+        assertEquals(4, config.poolMaxSize());
+        assertEquals("flag-key", config.secretKey());
+    }
+
+    @Test
+    void theFileFillsWhatFlagsLeaveOut() throws IOException {
+        Path file = configFile("targets: [ws://file/register]\npoolmaxsize: 20\n");
+
+        AgentConfig config = parse(Map.of(), "--config", file.toString(), "--pool-idle", "5");
+
+        assertEquals(List.of(URI.create("ws://file/register")), config.servers());
+        assertEquals(5, config.poolIdleSize());
+        assertEquals(20, config.poolMaxSize());
+    }
+
+    @Test
+    void secretKeyComesFromFlagThenEnvironmentThenFile() throws IOException {
+        Path file = configFile("targets: [ws://h/r]\nsecretkey: file-key\n");
+        Map<String, String> env = Map.of(Main.SECRET_KEY_ENV, "env-key");
+
+        assertEquals("file-key", parse(Map.of(), "--config", file.toString()).secretKey());
+        assertEquals("env-key", parse(env, "--config", file.toString()).secretKey());
+        assertEquals("flag-key", parse(env, "--config", file.toString(), "--secret-key", "flag-key").secretKey());
+    }
+
+    @Test
+    void poolIdleAbovePoolMaxExitsWithTwo() {
+        assertUsageError("must not exceed", "--server", "ws://h/r", "--pool-idle", "5", "--pool-max", "4");
+    }
+
+    @Test
+    void negativePoolIdleExitsWithTwo() {
+        assertUsageError("negative", "--server", "ws://h/r", "--pool-idle", "-1");
+    }
+
+    @Test
+    void noServerExitsWithTwo() {
+        assertUsageError("no server", "--id", "a");
+    }
+
+    @Test
+    void anHttpServerUrlExitsWithTwo() {
+        assertUsageError("ws://", "--server", "http://h/register");
+    }
+
+    @Test
+    void aNonNumericPoolSizeExitsWithTwo() {
+        assertUsageError("--pool-idle", "--server", "ws://h/r", "--pool-idle", "many");
+    }
+
+    @Test
+    void anUnknownFlagExitsWithTwo() {
+        assertUsageError("--bogus", "--bogus");
+    }
+
+    @Test
+    void unreadableYamlExitsWithTwo() throws IOException {
+        Path file = configFile("targets: [ws://h/r\n");
+
+        assertUsageError("not valid YAML", "--config", file.toString());
+    }
+
+    @Test
+    void errorsNeverEchoTheSecret() {
+        assertUsageError("no server", "--secret-key", "s3cr3t");
+        assertFalse(err.toString().contains("s3cr3t"));
+    }
+
+    @Test
+    void helpExitsWithZero() {
+        CommandLine cmd = Main.commandLine(new Main(Map.of()));
+        StringWriter out = new StringWriter();
+        cmd.setOut(new PrintWriter(out));
+
+        assertEquals(0, cmd.execute("--help"));
+        assertTrue(out.toString().contains("--pool-idle"));
+    }
+
+    private AgentConfig parse(Map<String, String> env, String... args) {
+        Main main = new Main(env);
+        new CommandLine(main).parseArgs(args);
+        return main.config();
+    }
+
+    private void assertUsageError(String expected, String... args) {
+        CommandLine cmd = Main.commandLine(new Main(Map.of()));
+        cmd.setErr(new PrintWriter(err));
+
+        int code = cmd.execute(args);
+
+        assertEquals(2, code);
+        String message = err.toString();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("wsp-agent: ") && message.contains(expected), message);
+    }
+
+    private Path configFile(String yaml) throws IOException {
+        Path file = dir.resolve("wsp_client.cfg");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

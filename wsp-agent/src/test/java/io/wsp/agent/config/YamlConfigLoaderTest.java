@@ -1,0 +1,101 @@
+package io.wsp.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class YamlConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheGoClientFormat() throws IOException {
+        Path file = write("""
+                id: my-agent
+                targets:
+                  - ws://127.0.0.1:8080/register
+                  - wss://wsp.example.com/register
+                poolidlesize: 2
+                poolmaxsize: 7
+                secretkey: "from-file"
+                whitelist:
+                  - method: "GET"
+                    url: "^http://localhost:8081/"
+                    headers:
+                      X-Team: "^ops$"
+                blacklist: []
+                """);
+
+        AgentConfig config = YamlConfigLoader.load(file).build();
+
+        assertEquals("my-agent", config.id());
+        assertEquals(List.of(URI.create("ws://127.0.0.1:8080/register"), URI.create("wss://wsp.example.com/register")),
+                config.servers());
+        assertEquals(2, config.poolIdleSize());
+        assertEquals(7, config.poolMaxSize());
+        assertEquals("from-file", config.secretKey());
+        assertEquals(1, config.rules().whitelistSize());
+        assertTrue(config.rules().deniedReason("GET", "http://localhost:8081/x", Map.of("X-Team", List.of("ops")))
+                .isEmpty());
+        assertTrue(config.rules().deniedReason("POST", "http://localhost:8081/x", Map.of("X-Team", List.of("ops")))
+                .isPresent());
+    }
+
+    @Test
+    void absentKeysKeepTheDefaults() throws IOException {
+        AgentConfig config = YamlConfigLoader.load(write("targets: [ws://h/r]\n")).build();
+
+        assertEquals(10, config.poolIdleSize());
+        assertTrue(config.rules().isEmpty());
+    }
+
+    @Test
+    void unknownKeysAreIgnoredLikeGo() throws IOException {
+        assertEquals(1, YamlConfigLoader.load(write("targets: [ws://h/r]\nsomethingnew: 1\n")).build().servers().size());
+    }
+
+    @Test
+    void malformedYamlIsAConfigError() throws IOException {
+        Path file = write("targets: [ws://h/r\npoolidlesize: : 3\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> YamlConfigLoader.load(file));
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void wrongTypesAreConfigErrors() throws IOException {
+        assertThrows(ConfigException.class, () -> YamlConfigLoader.load(write("poolidlesize: ten\n")));
+        assertThrows(ConfigException.class, () -> YamlConfigLoader.load(write("targets: ws://h/r\n")));
+        assertThrows(ConfigException.class, () -> YamlConfigLoader.load(write("- a\n- b\n")));
+    }
+
+    @Test
+    void anInvalidRuleRegexIsAConfigError() throws IOException {
+        Path file = write("targets: [ws://h/r]\nwhitelist:\n  - url: \"([\"\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> YamlConfigLoader.load(file));
+        assertTrue(e.getMessage().contains("whitelist[0]"), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsAConfigError() {
+        assertThrows(ConfigException.class, () -> YamlConfigLoader.load(dir.resolve("absent.cfg")));
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = Files.createTempFile(dir, "wsp_client", ".cfg");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

@@ -1,0 +1,314 @@
+package io.wsp.agent.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.wsp.protocol.RequestHead;
+import io.wsp.protocol.ResponseHead;
+import io.wsp.protocol.WspProtocol;
+import io.wsp.rules.Rule;
+import io.wsp.rules.RuleSet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class ForwarderTest {
+
+    private HttpServer server;
+    private String base;
+    private Forwarder forwarder;
+    private final AtomicInteger backendCalls = new AtomicInteger();
+    private final CountDownLatch slowStarted = new CountDownLatch(1);
+    private final CountDownLatch slowReleased = new CountDownLatch(1);
+    private final CountDownLatch slowAbandoned = new CountDownLatch(1);
+
+    @BeforeEach
+    void startBackend() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/hello", ex -> {
+            backendCalls.incrementAndGet();
+            ex.getResponseHeaders().add("X-Test", "yes");
+            respond(ex, 200, "hello " + ex.getRequestMethod());
+        });
+        server.createContext("/echo", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().add("X-Seen-Length", String.valueOf(ex.getRequestHeaders().getFirst("Content-Length")));
+            ex.getResponseHeaders().add("X-Seen-Encoding", String.valueOf(ex.getRequestHeaders().getFirst("Transfer-Encoding")));
+            ex.getResponseHeaders().add("X-Seen-Custom", String.valueOf(ex.getRequestHeaders().getFirst("X-Custom")));
+            ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.createContext("/missing", ex -> respond(ex, 404, "not here"));
+        server.createContext("/slow", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            out.write("first".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            slowStarted.countDown();
+            try {
+                slowReleased.await(10, TimeUnit.SECONDS);
+                // Keep writing: once the agent abandoned the call, a write fails.
+                for (int i = 0; i < 1000; i++) {
+                    out.write(new byte[1024]);
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException closedByClient) {
+                slowAbandoned.countDown();
+            }
+            ex.close();
+        });
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        forwarder = new Forwarder(RuleSet.allowAll());
+    }
+
+    @AfterEach
+    void stopBackend() {
+        slowReleased.countDown();
+        forwarder.close();
+        server.stop(0);
+    }
+
+    @Test
+    void getIsForwardedAndTheResponseRelayed() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        Exchange exchange = forwarder.start(head("GET", base + "/hello", 0), sink);
+        exchange.onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(200, sink.head.statusCode);
+        assertEquals(List.of("yes"), header(sink.head, "X-Test"));
+        assertEquals(9, sink.head.contentLength);
+        assertEquals("hello GET", sink.bodyText());
+        assertTrue(sink.frames >= 1);
+    }
+
+    @Test
+    void postBodyGoesOutWithItsContentLength() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        byte[] body = new byte[3 * WspProtocol.BODY_FRAME_SIZE + 17];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 31);
+        }
+        RequestHead head = head("POST", base + "/echo", body.length);
+        head.header = Map.of("X-Custom", List.of("v"), "Connection", List.of("close"), "Host", List.of("evil"),
+                "Content-Length", List.of("1"));
+
+        Exchange exchange = forwarder.start(head, sink);
+        sendInFrames(exchange, body);
+
+        sink.awaitDone();
+        assertEquals(200, sink.head.statusCode);
+        assertEquals(List.of(String.valueOf(body.length)), header(sink.head, "X-Seen-Length"));
+        assertEquals(List.of("null"), header(sink.head, "X-Seen-Encoding"));
+        assertEquals(List.of("v"), header(sink.head, "X-Seen-Custom"));
+        assertTrue(java.util.Arrays.equals(body, sink.body.toByteArray()));
+    }
+
+    @Test
+    void unknownLengthBodyStreamsChunked() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        byte[] body = "a body of unknown length, in two frames".getBytes(StandardCharsets.UTF_8);
+
+        Exchange exchange = forwarder.start(head("POST", base + "/echo", WspProtocol.UNKNOWN_LENGTH), sink);
+        exchange.onBodyFrame(ByteBuffer.wrap(body, 0, 10), false);
+        exchange.onBodyFrame(ByteBuffer.wrap(body, 10, body.length - 10), true);
+
+        sink.awaitDone();
+        assertEquals(List.of("chunked"), header(sink.head, "X-Seen-Encoding"));
+        assertEquals(new String(body, StandardCharsets.UTF_8), sink.bodyText());
+    }
+
+    @Test
+    void unknownLengthBodyInOneFrameGetsAnExactLength() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        Exchange exchange = forwarder.start(head("POST", base + "/echo", WspProtocol.UNKNOWN_LENGTH), sink);
+        exchange.onBodyFrame(ByteBuffer.wrap("12345".getBytes(StandardCharsets.UTF_8)), true);
+
+        sink.awaitDone();
+        assertEquals(List.of("5"), header(sink.head, "X-Seen-Length"));
+        assertEquals("12345", sink.bodyText());
+    }
+
+    @Test
+    void notFoundPassesThrough() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/missing", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(404, sink.head.statusCode);
+        assertEquals("not here", sink.bodyText());
+    }
+
+    @Test
+    void connectionRefusedIsAnsweredWith527() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", "http://127.0.0.1:" + closedPort + "/", 0), sink)
+                .onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals("unable to execute request: connection refused", sink.bodyText());
+        assertEquals(sink.body.size(), sink.head.contentLength);
+        assertEquals(List.of("text/plain; charset=utf-8"), header(sink.head, "Content-Type"));
+    }
+
+    @Test
+    void nonHttpSchemeIsAnsweredWith527AndItsBodyDrained() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        Exchange exchange = forwarder.start(head("POST", "ftp://127.0.0.1/file", 1_000_000), sink);
+        for (int i = 0; i < 100; i++) {
+            exchange.onBodyFrame(ByteBuffer.allocate(10_000), i == 99);
+        }
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals("destination URL must be http or https", sink.bodyText());
+    }
+
+    @Test
+    void requestDeniedByRulesNeverReachesTheNetwork() throws Exception {
+        forwarder.close();
+        forwarder = new Forwarder(new RuleSet(List.of(), List.of(Rule.of(null, "/hello", null))));
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/hello", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals("destination denied by agent rules", sink.bodyText());
+        assertEquals(0, backendCalls.get());
+    }
+
+    @Test
+    void responseChunksAreRelayedAsSoonAsTheyArrive() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/slow", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        assertEquals("first", sink.firstChunk.get(5, TimeUnit.SECONDS));
+        assertFalse(sink.done.isDone());
+        slowReleased.countDown();
+        sink.awaitDone();
+        assertEquals(5 + 1000 * 1024, sink.body.size());
+    }
+
+    @Test
+    void cancelStopsARelayInProgressWithoutAnswering() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        Exchange exchange = forwarder.start(head("GET", base + "/slow", 0), sink);
+        exchange.onBodyFrame(ByteBuffer.allocate(0), true);
+        sink.firstChunk.get(5, TimeUnit.SECONDS);
+
+        exchange.cancel();
+        slowReleased.countDown();
+
+        assertTrue(slowAbandoned.await(5, TimeUnit.SECONDS), "the internal call was not abandoned");
+        assertFalse(sink.done.isDone());
+        assertNull(sink.abortReason);
+    }
+
+    private static void sendInFrames(Exchange exchange, byte[] body) throws InterruptedException {
+        for (int off = 0; off < body.length; off += WspProtocol.BODY_FRAME_SIZE) {
+            int n = Math.min(WspProtocol.BODY_FRAME_SIZE, body.length - off);
+            exchange.onBodyFrame(ByteBuffer.wrap(body, off, n), off + n == body.length);
+        }
+    }
+
+    private static RequestHead head(String method, String url, long contentLength) {
+        return new RequestHead(method, url, Map.of(), contentLength);
+    }
+
+    private static List<String> header(ResponseHead head, String name) {
+        return head.header.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst().orElse(List.of());
+    }
+
+    private static void respond(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Records what a connection would send; signals the end of the response. */
+    private static final class CollectingSink implements ResponseSink {
+
+        volatile ResponseHead head;
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        volatile int frames;
+        volatile String abortReason;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final CompletableFuture<String> firstChunk = new CompletableFuture<>();
+
+        @Override
+        public void sendHead(ResponseHead head) {
+            this.head = head;
+        }
+
+        @Override
+        public synchronized void sendBody(ByteBuffer frame, boolean last) {
+            byte[] bytes = new byte[frame.remaining()];
+            frame.get(bytes);
+            body.write(bytes, 0, bytes.length);
+            frames++;
+            if (bytes.length > 0) {
+                firstChunk.complete(new String(bytes, StandardCharsets.UTF_8));
+            }
+            if (last) {
+                done.complete(null);
+            }
+        }
+
+        @Override
+        public void abort(String reason) {
+            abortReason = reason;
+        }
+
+        void awaitDone() throws Exception {
+            done.get(10, TimeUnit.SECONDS);
+        }
+
+        synchronized String bodyText() {
+            return body.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
