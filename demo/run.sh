@@ -46,7 +46,7 @@ java demo/DemoApi.java "$API_PORT" > "$LOGS/api.log" 2>&1 &
 pids+=($!)
 
 WSP_SECRET_KEY=$SECRET java -Xmx256m -jar "$PAYARA" --deploy wsp-server-war/target/wsp.war --contextroot / \
-  --port "$SERVER_PORT" --nohazelcast --postbootcommandfile payara-config/post-boot-commands.asadmin \
+  --port "$SERVER_PORT" --nohazelcast --prebootcommandfile payara-config/pre-boot-commands.asadmin \
   > "$LOGS/server.log" 2>&1 &
 pids+=($!)
 echo "starting Payara Micro with wsp.war (log: $LOGS/server.log)..."

@@ -15,6 +15,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,6 +103,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         } catch (CancellationException e) {
             return;
         } catch (CompletionException e) {
+            UnreadBody.discard((HttpServletRequest) async.getRequest());
             AcquireException why = (AcquireException) e.getCause();
             if (why.reason() == AcquireException.Reason.NO_AGENT) {
                 fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "No agent connected", why.getMessage());

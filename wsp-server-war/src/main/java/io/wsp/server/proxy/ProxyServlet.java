@@ -42,12 +42,14 @@ public class ProxyServlet extends HttpServlet {
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
         } catch (Destination.InvalidDestinationException e) {
+            UnreadBody.discard(request);
             Problem.send(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid destination", e.getMessage());
             return;
         }
         RequestHead head = RequestHeads.from(request, destination);
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
+            UnreadBody.discard(request);
             Problem.send(response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
             return;
         }

@@ -38,10 +38,14 @@ final class RequestHeads {
         return new RequestHead(request.getMethod(), destination, headers, contentLength(request));
     }
 
-    /** A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3). */
+    /**
+     * An HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
+     * 6.3). HTTP/2 has no Transfer-Encoding: there a missing length means "unknown", and the body
+     * is streamed (an empty one then ends at once).
+     */
     static long contentLength(HttpServletRequest request) {
         long length = request.getContentLengthLong();
-        if (length < 0 && request.getHeader("Transfer-Encoding") == null) {
+        if (length < 0 && request.getHeader("Transfer-Encoding") == null && request.getProtocol().startsWith("HTTP/1")) {
             return 0;
         }
         return length;

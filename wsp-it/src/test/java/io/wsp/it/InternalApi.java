@@ -1,0 +1,200 @@
+package io.wsp.it;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HTTP server standing in for the internal API behind the agent, on an ephemeral loopback
+ * port. Each path is one behaviour a test needs:
+ * <ul>
+ * <li>{@code /status/{code}}: answers that status with a short text body</li>
+ * <li>{@code /echo}: answers 200 and streams the request body back as it reads it; the method,
+ *     query and request headers come back as {@code X-Echo-Method}, {@code X-Echo-Query} and
+ *     {@code X-Echo-<name>}</li>
+ * <li>{@code /download?size=N[&chunked]}: N deterministic bytes ({@link TestData}), with a
+ *     Content-Length unless {@code chunked}</li>
+ * <li>{@code /upload}: reads the body, answers its byte count and sha256 as {@code <count> <hex>}</li>
+ * <li>{@code /sse?events=N}: a text/event-stream that sends an event, then waits for the test to
+ *     {@link #releaseNextEvent()} before sending the next, so a test sees whether each event
+ *     arrived on its own</li>
+ * <li>{@code /hold}: answers only after the test calls {@link #releaseHeld()}</li>
+ * </ul>
+ */
+public final class InternalApi implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final BlockingQueue<Boolean> sseGate = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Boolean> holdGate = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> requestsHeld = new LinkedBlockingQueue<>();
+
+    public InternalApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext("/status/", this::status);
+        server.createContext("/echo", this::echo);
+        server.createContext("/download", this::download);
+        server.createContext("/upload", this::upload);
+        server.createContext("/sse", this::sse);
+        server.createContext("/hold", this::hold);
+        server.start();
+    }
+
+    public String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+    }
+
+    public void releaseNextEvent() {
+        sseGate.add(Boolean.TRUE);
+    }
+
+    public void releaseHeld() {
+        holdGate.add(Boolean.TRUE);
+    }
+
+    /** Waits until a request reached {@code /hold}, so a test knows the connection is busy. */
+    public void awaitHeldRequest() throws InterruptedException {
+        if (requestsHeld.poll(30, TimeUnit.SECONDS) == null) {
+            throw new AssertionError("no request reached /hold");
+        }
+    }
+
+    private void status(HttpExchange ex) throws IOException {
+        int code = Integer.parseInt(ex.getRequestURI().getPath().substring("/status/".length()));
+        drain(ex);
+        byte[] body = ("status " + code + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "text/plain");
+        ex.sendResponseHeaders(code, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private void echo(HttpExchange ex) throws IOException {
+        Headers out = ex.getResponseHeaders();
+        out.add("X-Echo-Method", ex.getRequestMethod());
+        out.add("X-Echo-Query", String.valueOf(ex.getRequestURI().getRawQuery()));
+        for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
+            for (String v : h.getValue()) {
+                out.add("X-Echo-" + h.getKey(), v);
+            }
+        }
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type != null) {
+            out.add("Content-Type", type);
+        }
+        ex.sendResponseHeaders(200, 0);
+        try (InputStream in = ex.getRequestBody(); OutputStream body = ex.getResponseBody()) {
+            byte[] buffer = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                body.write(buffer, 0, n);
+                body.flush();
+            }
+        }
+    }
+
+    private void download(HttpExchange ex) throws IOException {
+        drain(ex);
+        Map<String, String> q = query(ex.getRequestURI());
+        long size = Long.parseLong(q.getOrDefault("size", "0"));
+        ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, q.containsKey("chunked") ? 0 : (size == 0 ? -1 : size));
+        try (OutputStream out = ex.getResponseBody()) {
+            TestData.write(size, out);
+        }
+    }
+
+    private void upload(HttpExchange ex) throws IOException {
+        MessageDigest sha = TestData.sha256();
+        long count = 0;
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, n);
+                count += n;
+            }
+        }
+        byte[] body = (count + " " + HexFormat.of().formatHex(sha.digest())).getBytes(StandardCharsets.US_ASCII);
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private void sse(HttpExchange ex) throws IOException {
+        drain(ex);
+        int events = Integer.parseInt(query(ex.getRequestURI()).getOrDefault("events", "3"));
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().add("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            for (int i = 1; i <= events; i++) {
+                if (i > 1 && sseGate.poll(30, TimeUnit.SECONDS) == null) {
+                    return;
+                }
+                out.write(("data: event " + i + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void hold(HttpExchange ex) throws IOException {
+        drain(ex);
+        requestsHeld.add(ex.getRequestURI().toString());
+        try {
+            holdGate.poll(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        byte[] body = "released\n".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void drain(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> q = new java.util.HashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                q.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+            }
+        }
+        return q;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

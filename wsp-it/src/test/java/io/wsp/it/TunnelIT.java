@@ -1,0 +1,344 @@
+package io.wsp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsp.agent.Agent;
+import io.wsp.agent.config.AgentConfig;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The tunnel end to end: a caller, the real WAR on Payara Micro, a real agent (in this JVM) and
+ * a real internal API. Each test starts the agents it needs and stops them afterwards.
+ */
+@ExtendWith(ArquillianExtension.class)
+class TunnelIT {
+
+    private static InternalApi api;
+
+    @ArquillianResource
+    private URL deployment;
+
+    private WspServer wsp;
+    private final List<Agent> agents = new ArrayList<>();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.wsp();
+    }
+
+    @BeforeAll
+    static void startInternalApi() throws IOException {
+        api = new InternalApi();
+    }
+
+    @AfterAll
+    static void stopInternalApi() {
+        api.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        wsp = new WspServer(deployment);
+    }
+
+    @AfterEach
+    void stopAgents() throws Exception {
+        for (Agent agent : agents) {
+            agent.close();
+        }
+        agents.clear();
+        wsp.awaitNoAgents();
+    }
+
+    private Agent agent(String id, int poolIdle, int poolMax) throws Exception {
+        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl())
+                .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax).build());
+        agents.add(agent);
+        wsp.awaitIdle(id, poolIdle);
+        return agent;
+    }
+
+    @Test
+    void getCarriesQueryAndHeadersToTheInternalApiAndBack() throws Exception {
+        agent("get", 2, 4);
+        HttpResponse<String> r = wsp.send(wsp.request(api.url("/echo?a=1&b=two"))
+                .header("X-Custom", "hello").header("Accept", "text/plain").GET().build());
+        assertEquals(200, r.statusCode());
+        assertEquals("GET", r.headers().firstValue("X-Echo-Method").orElseThrow());
+        assertEquals("a=1&b=two", r.headers().firstValue("X-Echo-Query").orElseThrow());
+        assertEquals("hello", r.headers().firstValue("X-Echo-X-custom").orElseThrow());
+        assertTrue(r.headers().firstValue("X-Echo-X-proxy-destination").isEmpty(),
+                "the destination header is for wsp, not for the internal API");
+        assertEquals("", r.body());
+    }
+
+    @Test
+    void postPutPatchAndDeleteCarryMethodAndBody() throws Exception {
+        agent("methods", 2, 4);
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+            String body = method + " body \u00e9\u4e2d";
+            HttpResponse<String> r = wsp.send(wsp.request(api.url("/echo"))
+                    .header("Content-Type", "text/plain; charset=utf-8")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+            assertEquals(200, r.statusCode(), method);
+            assertEquals(method, r.headers().firstValue("X-Echo-Method").orElseThrow());
+            assertEquals(body, r.body(), method);
+            assertEquals("text/plain; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(String.valueOf(body.getBytes(StandardCharsets.UTF_8).length),
+                    r.headers().firstValue("X-Echo-Content-length").orElseThrow(),
+                    "a body of known length reaches the internal API with its Content-Length");
+        }
+    }
+
+    @Test
+    void internalApiStatusCodesPassThroughUnchanged() throws Exception {
+        agent("codes", 1, 2);
+        for (int code : List.of(201, 404, 500, 503)) {
+            HttpResponse<String> r = wsp.send(wsp.request(api.url("/status/" + code)).build());
+            assertEquals(code, r.statusCode());
+            assertEquals("status " + code + "\n", r.body());
+            assertEquals("text/plain", r.headers().firstValue("Content-Type").orElseThrow());
+        }
+    }
+
+    @Test
+    void multiMebibyteUploadsAndDownloadsKeepTheirSha256OverHttp1AndHttp2() throws Exception {
+        agent("bulk", 1, 2);
+        long size = 24L * 1024 * 1024 + 7;
+        String sha = TestData.sha256Hex(size);
+        for (HttpClient.Version version : HttpClient.Version.values()) {
+            // The JDK client upgrades to cleartext HTTP/2 after its first request; HTTP/1.1 stays.
+            HttpClient caller = HttpClient.newBuilder().version(version).build();
+            caller.send(HttpRequest.newBuilder(wsp.requestUri().resolve("status")).build(), HttpResponse.BodyHandlers.discarding());
+            for (boolean knownLength : List.of(true, false)) {
+                HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(size));
+                if (knownLength) {
+                    body = HttpRequest.BodyPublishers.fromPublisher(body, size);
+                }
+                HttpResponse<String> up = caller.send(wsp.request(api.url("/upload")).POST(body).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, up.statusCode(), version + " known length " + knownLength);
+                assertEquals(size + " " + sha, up.body(), version + " known length " + knownLength);
+            }
+            for (String variant : List.of("", "&chunked")) {
+                HttpResponse<InputStream> down = caller.send(wsp.request(api.url("/download?size=" + size + variant)).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(200, down.statusCode());
+                try (InputStream in = down.body()) {
+                    assertEquals(sha, TestData.sha256Hex(in), version + variant);
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusedUploadsDoNotStallTheCallersConnection() throws Exception {
+        // No agent: each upload is refused with 503 before its body is read.
+        wsp.awaitNoAgents();
+        HttpClient caller = HttpClient.newHttpClient();
+        caller.send(HttpRequest.newBuilder(wsp.requestUri().resolve("status")).build(), HttpResponse.BodyHandlers.discarding());
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> r = caller.sendAsync(wsp.request(api.url("/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(256 * 1024))).build(),
+                    HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
+            assertProblem(r, 503, "no agent");
+        }
+    }
+
+    @Test
+    void serverSentEventsReachTheCallerOneByOne() throws Exception {
+        agent("sse", 1, 2);
+        HttpResponse<InputStream> r = wsp.client.send(wsp.request(api.url("/sse?events=3")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElseThrow());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (int i = 1; i <= 3; i++) {
+                // The API sends event i+1 only after we saw event i: a buffering tunnel would hang here.
+                assertEquals("data: event " + i, readLineWithin(lines, 20));
+                assertEquals("", readLineWithin(lines, 20));
+                api.releaseNextEvent();
+            }
+            assertEquals(null, readLineWithin(lines, 20));
+        }
+    }
+
+    @Test
+    void missingOrMalformedDestinationIs400ProblemJson() throws Exception {
+        HttpResponse<String> missing = wsp.send(HttpRequest.newBuilder(wsp.requestUri()).build());
+        assertProblem(missing, 400, "missing X-PROXY-DESTINATION");
+        for (String bad : List.of("ftp://host/file", "not a url", "http:///nohost", "/relative/path")) {
+            assertProblem(wsp.send(wsp.request(bad).build()), 400, "X-PROXY-DESTINATION");
+        }
+    }
+
+    @Test
+    void noAgentConnectedIs503AtOnce() throws Exception {
+        wsp.awaitNoAgents();
+        assertProblem(wsp.send(wsp.request(api.url("/echo")).build()), 503, "no agent");
+    }
+
+    @Test
+    void allConnectionsBusyPastTheTimeoutIs503() throws Exception {
+        agent("busy", 1, 1);
+        CompletableFuture<HttpResponse<String>> held = wsp.client.sendAsync(wsp.request(api.url("/hold")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        api.awaitHeldRequest();
+        HttpResponse<String> second = wsp.send(wsp.request(api.url("/echo")).build());
+        assertProblem(second, 503, "busy");
+        assertEquals("1", second.headers().firstValue("Retry-After").orElseThrow());
+        api.releaseHeld();
+        assertEquals(200, held.get(30, TimeUnit.SECONDS).statusCode());
+    }
+
+    @Test
+    void waitingRequestGetsTheConnectionWhenItFreesUp() throws Exception {
+        agent("queue", 1, 1);
+        CompletableFuture<HttpResponse<String>> held = wsp.client.sendAsync(wsp.request(api.url("/hold")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        api.awaitHeldRequest();
+        CompletableFuture<HttpResponse<String>> waiting = wsp.client.sendAsync(
+                wsp.request(api.url("/status/202")).build(), HttpResponse.BodyHandlers.ofString());
+        wsp.awaitStatus("the held request on the only connection", s -> busy(s, "queue") == 1);
+        api.releaseHeld();
+        assertEquals(200, held.get(30, TimeUnit.SECONDS).statusCode());
+        // wsp.timeout is 1 s: the release above comes well within it on any machine that booted Payara.
+        assertEquals(202, waiting.get(30, TimeUnit.SECONDS).statusCode());
+    }
+
+    @Test
+    void unreachableDestinationIs502WithTheAgentsReason() throws Exception {
+        agent("unreachable", 1, 2);
+        HttpResponse<String> r = wsp.send(wsp.request("http://127.0.0.1:1/nothing-listens-here").build());
+        assertProblem(r, 502, "");
+        assertTrue(r.body().toLowerCase().contains("connect"), r.body());
+        // The connection is in sync afterwards: the next request works.
+        assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
+    }
+
+    @Test
+    void agentLostBeforeTheResponseHeadIs502() throws Exception {
+        Agent agent = agent("lost", 1, 1);
+        CompletableFuture<HttpResponse<String>> held = wsp.client.sendAsync(wsp.request(api.url("/hold")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        api.awaitHeldRequest();
+        agent.close();
+        assertProblem(held.get(30, TimeUnit.SECONDS), 502, "agent connection");
+        api.releaseHeld();
+    }
+
+    @Test
+    void agentLostAfterTheHeadAbortsTheCallersResponse() throws Exception {
+        for (String variant : List.of("", "&chunked")) {
+            Agent agent = agent("midstream", 1, 1);
+            long size = 4L * 1024 * 1024 * 1024;
+            HttpResponse<InputStream> r = wsp.client.send(
+                    wsp.request(api.url("/download?size=" + size + variant)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            try (InputStream body = r.body()) {
+                assertTrue(body.readNBytes(1024).length == 1024);
+                agent.close();
+                IOException broken = assertThrows(IOException.class, () -> body.transferTo(java.io.OutputStream.nullOutputStream()),
+                        "a response cut short must end in an error, never look complete" + variant);
+                assertTrue(broken.getMessage() != null || broken.getCause() != null);
+            }
+            agents.remove(agent);
+            wsp.awaitNoAgents();
+        }
+    }
+
+    @Test
+    void wrongSecretKeyIsRefusedWith401BeforeTheUpgrade() throws Exception {
+        for (String key : List.of("wrong", "")) {
+            WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+            if (!key.isEmpty()) {
+                builder.header("X-SECRET-KEY", key);
+            }
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> builder.buildAsync(URI.create(wsp.registerUrl()), new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS));
+            WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
+            assertEquals(401, refused.getResponse().statusCode());
+        }
+        Agent wrong = Agent.start(AgentConfig.builder().id("intruder").server(wsp.registerUrl())
+                .secretKey("not-the-secret").poolIdleSize(1).poolMaxSize(1).build());
+        agents.add(wrong);
+        agent("rightful", 1, 1);
+        assertTrue(wsp.agent("intruder").isEmpty(), "an agent with a wrong key never registers");
+    }
+
+    @Test
+    void twoAgentsShareTheLoad() throws Exception {
+        agent("left", 2, 2);
+        agent("right", 2, 2);
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(wsp.client.sendAsync(wsp.request(api.url("/hold?n=" + i)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < 4; i++) {
+            api.awaitHeldRequest();
+        }
+        // Four requests in flight at once need both agents: neither has more than two connections.
+        JsonObject status = wsp.status();
+        assertEquals(2, busy(status, "left"));
+        assertEquals(2, busy(status, "right"));
+        assertEquals(4, status.getJsonObject("totals").getInt("busy"));
+        for (int i = 0; i < 4; i++) {
+            api.releaseHeld();
+        }
+        for (CompletableFuture<HttpResponse<String>> h : held) {
+            assertEquals(200, h.get(30, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    private static int busy(JsonObject status, String agentId) {
+        return status.getJsonArray("agents").stream().map(JsonValue::asJsonObject)
+                .filter(a -> a.getString("id").equals(agentId)).mapToInt(a -> a.getInt("busy")).findFirst().orElse(-1);
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String detailPart) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(r.body().contains("\"status\":" + status), r.body());
+        assertTrue(r.body().toLowerCase().contains(detailPart.toLowerCase()), r.body());
+    }
+
+    private static String readLineWithin(BufferedReader reader, int seconds) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(seconds, TimeUnit.SECONDS);
+    }
+}

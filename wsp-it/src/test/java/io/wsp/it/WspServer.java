@@ -1,0 +1,83 @@
+package io.wsp.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** The deployed wsp server as a test talks to it: URLs, the caller's client, and /status polling. */
+final class WspServer {
+
+    static final String SECRET = "it-secret";
+
+    private final URI base;
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    WspServer(URL deployment) {
+        this.base = URI.create(deployment.toString().endsWith("/") ? deployment.toString() : deployment + "/");
+    }
+
+    String registerUrl() {
+        return "ws" + base.toString().substring("http".length()) + "register";
+    }
+
+    URI requestUri() {
+        return base.resolve("request");
+    }
+
+    HttpRequest.Builder request(String destination) {
+        return HttpRequest.newBuilder(requestUri()).timeout(Duration.ofSeconds(60))
+                .header("X-PROXY-DESTINATION", destination);
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonObject status() throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    Optional<JsonObject> agent(String id) throws IOException, InterruptedException {
+        return status().getJsonArray("agents").stream().map(JsonValue::asJsonObject)
+                .filter(a -> a.getString("id").equals(id)).findFirst();
+    }
+
+    /** Polls /status until the condition holds: state observed, not time guessed. */
+    void awaitStatus(String what, Predicate<JsonObject> condition) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonObject last = null;
+        while (System.nanoTime() < deadline) {
+            last = status();
+            if (condition.test(last)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("status never showed " + what + "; last: " + last);
+    }
+
+    void awaitIdle(String agentId, int idle) throws IOException, InterruptedException {
+        awaitStatus("agent " + agentId + " with " + idle + " idle connections",
+                s -> s.getJsonArray("agents").stream().map(JsonValue::asJsonObject)
+                        .anyMatch(a -> a.getString("id").equals(agentId) && a.getInt("idle") >= idle));
+    }
+
+    void awaitNoAgents() throws IOException, InterruptedException {
+        awaitStatus("no agents", s -> s.getJsonArray("agents").isEmpty());
+    }
+}
