@@ -1,0 +1,43 @@
+package io.wsp.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real agent jar in a JVM of its own, as operators run it (and with its own heap limit). */
+final class AgentProcess implements AutoCloseable {
+
+    private final Process process;
+    final Path log;
+
+    private AgentProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static AgentProcess start(String heap, String secret, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("wsp.agentJar", "../wsp-agent/target/wsp-agent.jar");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", jar));
+        command.addAll(List.of(args));
+        Path log = Path.of("target", "agent-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The secret travels in the environment, as the README recommends, not on the command line.
+        builder.environment().put("WSP_SECRET_KEY", secret);
+        return new AgentProcess(builder.start(), log);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
