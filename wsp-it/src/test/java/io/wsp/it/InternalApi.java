@@ -44,6 +44,7 @@ public final class InternalApi implements AutoCloseable {
     private final BlockingQueue<Boolean> sseGate = new LinkedBlockingQueue<>();
     private final BlockingQueue<Boolean> holdGate = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> requestsHeld = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> brokenTransfers = new LinkedBlockingQueue<>();
 
     public InternalApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -67,6 +68,18 @@ public final class InternalApi implements AutoCloseable {
 
     public void releaseHeld() {
         holdGate.add(Boolean.TRUE);
+    }
+
+    /**
+     * Waits until a download or upload broke off on the API's side, which is how it sees a
+     * cancelled internal call. Returns which one ("download" or "upload").
+     */
+    public String awaitBrokenTransfer() throws InterruptedException {
+        String which = brokenTransfers.poll(30, TimeUnit.SECONDS);
+        if (which == null) {
+            throw new AssertionError("no transfer with the internal API was cut off");
+        }
+        return which;
     }
 
     /** Waits until a request reached {@code /hold}, so a test knows the connection is busy. */
@@ -119,6 +132,9 @@ public final class InternalApi implements AutoCloseable {
         ex.sendResponseHeaders(200, q.containsKey("chunked") ? 0 : (size == 0 ? -1 : size));
         try (OutputStream out = ex.getResponseBody()) {
             TestData.write(size, out);
+        } catch (IOException e) {
+            brokenTransfers.add("download");
+            throw e;
         }
     }
 
@@ -132,6 +148,9 @@ public final class InternalApi implements AutoCloseable {
                 sha.update(buffer, 0, n);
                 count += n;
             }
+        } catch (IOException e) {
+            brokenTransfers.add("upload");
+            throw e;
         }
         byte[] body = (count + " " + HexFormat.of().formatHex(sha.digest())).getBytes(StandardCharsets.US_ASCII);
         ex.sendResponseHeaders(200, body.length);

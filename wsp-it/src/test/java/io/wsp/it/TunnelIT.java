@@ -278,6 +278,39 @@ class TunnelIT {
     }
 
     @Test
+    void callerLeavingMidDownloadCancelsTheInternalCall() throws Exception {
+        agent("leaver", 1, 1);
+        URI request = wsp.requestUri();
+        try (java.net.Socket caller = new java.net.Socket(request.getHost(), request.getPort())) {
+            caller.getOutputStream().write(("GET " + request.getRawPath() + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-PROXY-DESTINATION: " + api.url("/download?size=" + (8L << 30) + "&chunked") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(caller.getInputStream().readNBytes(64 * 1024).length == 64 * 1024);
+        }
+        assertEquals("download", api.awaitBrokenTransfer());
+        // The connection that carried it was closed, not reused half-way; the pool refills.
+        wsp.awaitStatus("the abandoned connection replaced", s -> busy(s, "leaver") == 0);
+        assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
+    }
+
+    @Test
+    void callerLeavingMidUploadCancelsTheInternalCall() throws Exception {
+        agent("dropper", 1, 1);
+        URI request = wsp.requestUri();
+        try (java.net.Socket caller = new java.net.Socket(request.getHost(), request.getPort())) {
+            java.io.OutputStream out = caller.getOutputStream();
+            out.write(("POST " + request.getRawPath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + (1L << 30)
+                    + "\r\nX-PROXY-DESTINATION: " + api.url("/upload") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            TestData.write(4L * 1024 * 1024, out);
+            out.flush();
+            wsp.awaitStatus("the upload in flight", s -> busy(s, "dropper") == 1);
+        }
+        assertEquals("upload", api.awaitBrokenTransfer());
+        wsp.awaitStatus("the abandoned connection replaced", s -> busy(s, "dropper") == 0);
+        assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
+    }
+
+    @Test
     void wrongSecretKeyIsRefusedWith401BeforeTheUpgrade() throws Exception {
         for (String key : List.of("wrong", "")) {
             WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
