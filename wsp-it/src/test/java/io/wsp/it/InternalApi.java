@@ -129,6 +129,13 @@ public final class InternalApi implements AutoCloseable {
         Map<String, String> q = query(ex.getRequestURI());
         long size = Long.parseLong(q.getOrDefault("size", "0"));
         ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            // The JDK server drops a length given for HEAD; state it the way real APIs do.
+            ex.getResponseHeaders().add("Content-Length", String.valueOf(size));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+            return;
+        }
         ex.sendResponseHeaders(200, q.containsKey("chunked") ? 0 : (size == 0 ? -1 : size));
         try (OutputStream out = ex.getResponseBody()) {
             TestData.write(size, out);

@@ -130,6 +130,12 @@ class TunnelIT {
             assertEquals("status " + code + "\n", r.body());
             assertEquals("text/plain", r.headers().firstValue("Content-Type").orElseThrow());
         }
+        HttpResponse<String> head = wsp.send(wsp.request(api.url("/download?size=100")).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, head.statusCode());
+        assertEquals("100", head.headers().firstValue("Content-Length").orElseThrow(), "HEAD keeps the length of the GET");
+        assertEquals("", head.body());
+        assertEquals(204, wsp.send(wsp.request(api.url("/status/204")).build()).statusCode());
     }
 
     @Test
