@@ -70,6 +70,11 @@ public final class InternalApi implements AutoCloseable {
         holdGate.add(Boolean.TRUE);
     }
 
+    /** Forgets transfers broken by earlier tests, so the next wait sees only new ones. */
+    public void forgetBrokenTransfers() {
+        brokenTransfers.clear();
+    }
+
     /**
      * Waits until a download or upload broke off on the API's side, which is how it sees a
      * cancelled internal call. Returns which one ("download" or "upload").

@@ -70,6 +70,7 @@ class TunnelIT {
     @BeforeEach
     void connect() {
         wsp = new WspServer(deployment);
+        api.forgetBrokenTransfers();
     }
 
     @AfterEach

@@ -1,5 +1,8 @@
 package io.wsp.agent.forward;
 
+import io.wsp.agent.forward.http1.Http1Client;
+import io.wsp.agent.forward.http1.Http1Exchange;
+import io.wsp.agent.forward.http1.Http1Response;
 import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
@@ -29,9 +32,15 @@ import javax.net.ssl.SSLException;
  * One request being performed: receives the request body frames, calls the destination and relays
  * the response to a {@link ResponseSink}.
  *
+ * <p>Two clients: a request without a body goes through the shared {@code java.net.http.HttpClient};
+ * one with a body (known length or unknown) through {@link Http1Client}, because the JDK client sends
+ * the whole HTTP/1.1 body before reading any response, which deadlocks on a destination that answers
+ * while it reads (an echo; measured with 64 MiB on JDK 17 and 25).
+ *
  * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the response is
- * relayed on a worker of the forwarder's executor, never on the receive thread nor on an HTTP client
- * thread; {@link #cancel} may be called from any thread.
+ * relayed on a worker of the forwarder's relay executor, never on the receive thread nor on an HTTP
+ * client thread; a body sent through {@link Http1Client} is written by a worker of the forwarder's
+ * client executor; {@link #cancel} may be called from any thread.
  */
 public final class Exchange {
 
@@ -52,6 +61,8 @@ public final class Exchange {
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
     private CompletableFuture<HttpResponse<InputStream>> call;
+    /** The call when the request has a body: see {@link #callDuplex}. */
+    private Http1Exchange duplex;
     private InputStream responseBody;
     /** The worker relaying the response: closing the body does not wake a read blocked on it. */
     private Thread relayThread;
@@ -105,6 +116,7 @@ public final class Exchange {
     /** The connection is gone: abandon the call and unblock everything waiting on it. */
     public void cancel() {
         CompletableFuture<HttpResponse<InputStream>> f;
+        Http1Exchange d;
         InputStream body;
         synchronized (this) {
             if (cancelled) {
@@ -112,6 +124,7 @@ public final class Exchange {
             }
             cancelled = true;
             f = call;
+            d = duplex;
             body = responseBody;
             if (relayThread != null) {
                 relayThread.interrupt();
@@ -121,11 +134,19 @@ public final class Exchange {
         if (f != null) {
             f.cancel(true);
         }
+        if (d != null) {
+            // Closes the connection: wakes the body writer and the response reader at once.
+            d.cancel();
+        }
         closeQuietly(body);
     }
 
     private void call(long contentLength) {
         started = true;
+        if (contentLength != 0) {
+            callDuplex(contentLength);
+            return;
+        }
         CompletableFuture<HttpResponse<InputStream>> f;
         try {
             f = forwarder.client().sendAsync(
@@ -148,6 +169,70 @@ public final class Exchange {
         f.whenComplete((response, error) -> relayAsync(() -> relay(response, error)));
     }
 
+    /**
+     * Performs a request with a body in full duplex: a client worker sends the head, starts the
+     * response reader on a relay worker, then streams the body from the pipe; both run at once.
+     */
+    private void callDuplex(long contentLength) {
+        Http1Exchange x;
+        try {
+            x = forwarder.http1().newExchange(destination, head.method, head.header, contentLength);
+        } catch (IllegalArgumentException e) {
+            // Fixed, secret-free texts ("invalid header value", ...).
+            pipe.discard();
+            relayAsync(() -> sendAgentError(e.getMessage()));
+            return;
+        }
+        boolean cancelledMeanwhile;
+        synchronized (this) {
+            duplex = x;
+            cancelledMeanwhile = cancelled;
+        }
+        if (cancelledMeanwhile) {
+            x.cancel();
+            return;
+        }
+        try {
+            forwarder.clientExecutor().execute(() -> sendDuplex(x));
+        } catch (RejectedExecutionException shuttingDown) {
+            x.cancel();
+            pipe.discard();
+            sink.abort("agent shutting down");
+        }
+    }
+
+    private void sendDuplex(Http1Exchange x) {
+        try {
+            x.sendHead();
+        } catch (IOException e) {
+            relayAsync(() -> relayFailure(e));
+            return;
+        }
+        relayAsync(() -> receiveDuplex(x));
+        try {
+            x.sendBody(pipe.inputStream());
+        } catch (IOException e) {
+            // The reader reports it: the connection is closed, or the destination may still answer.
+        } finally {
+            pipe.discard();
+        }
+    }
+
+    private void receiveDuplex(Http1Exchange x) {
+        try {
+            Http1Response response;
+            try {
+                response = x.readResponse();
+            } catch (IOException e) {
+                relayFailure(e);
+                return;
+            }
+            relayResponse(response.status(), response.headers(), response.body());
+        } finally {
+            pipe.discard();
+        }
+    }
+
     private void relayAsync(Runnable task) {
         try {
             forwarder.relayExecutor().execute(task);
@@ -160,23 +245,27 @@ public final class Exchange {
     private void relay(HttpResponse<InputStream> response, Throwable error) {
         try {
             if (error != null) {
-                // Drain the rest of the body first: the server may not read our answer until it has sent it all.
-                pipe.discard();
-                if (!isCancelled()) {
-                    String reason = reason(error);
-                    LOG.log(System.Logger.Level.INFO, "request failed: {0} {1}: {2}", head.method, safeUrl(), reason);
-                    sendAgentError(reason);
-                }
+                relayFailure(error);
                 return;
             }
-            relayResponse(response);
+            relayResponse(response.statusCode(), response.headers().map(), response.body());
         } finally {
             pipe.discard();
         }
     }
 
-    private void relayResponse(HttpResponse<InputStream> response) {
-        InputStream body = response.body();
+    /** The call failed before a response head: answers 527 with the reason. */
+    private void relayFailure(Throwable error) {
+        // Drain the rest of the body first: the server may not read our answer until it has sent it all.
+        pipe.discard();
+        if (!isCancelled()) {
+            String reason = reason(error);
+            LOG.log(System.Logger.Level.INFO, "request failed: {0} {1}: {2}", head.method, safeUrl(), reason);
+            sendAgentError(reason);
+        }
+    }
+
+    private void relayResponse(int status, Map<String, List<String>> headers, InputStream body) {
         synchronized (this) {
             if (cancelled) {
                 closeQuietly(body);
@@ -186,7 +275,7 @@ public final class Exchange {
             relayThread = Thread.currentThread();
         }
         try {
-            relayBody(response, body);
+            relayBody(status, headers, body);
         } finally {
             synchronized (this) {
                 relayThread = null;
@@ -196,11 +285,10 @@ public final class Exchange {
         }
     }
 
-    private void relayBody(HttpResponse<InputStream> response, InputStream body) {
+    private void relayBody(int status, Map<String, List<String>> headers, InputStream body) {
         boolean headSent = false;
         try (body) {
-            long length = response.headers().firstValueAsLong("Content-Length").orElse(WspProtocol.UNKNOWN_LENGTH);
-            sink.sendHead(new ResponseHead(response.statusCode(), endToEnd(response.headers().map()), length));
+            sink.sendHead(new ResponseHead(status, endToEnd(headers), contentLength(headers)));
             headSent = true;
             byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
             int n;
@@ -240,6 +328,20 @@ public final class Exchange {
     private String safeUrl() {
         return destination == null ? "(invalid URL)"
                 : destination.getScheme() + "://" + destination.getRawAuthority() + destination.getRawPath();
+    }
+
+    /** The first Content-Length value, or unknown; names compared ignoring case. */
+    private static long contentLength(Map<String, List<String>> headers) {
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            if (h.getKey().equalsIgnoreCase("Content-Length") && !h.getValue().isEmpty()) {
+                try {
+                    return Long.parseLong(h.getValue().get(0).strip());
+                } catch (NumberFormatException e) {
+                    return WspProtocol.UNKNOWN_LENGTH;
+                }
+            }
+        }
+        return WspProtocol.UNKNOWN_LENGTH;
     }
 
     private static Map<String, List<String>> endToEnd(Map<String, List<String>> headers) {

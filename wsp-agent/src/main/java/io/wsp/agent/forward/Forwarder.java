@@ -1,5 +1,6 @@
 package io.wsp.agent.forward;
 
+import io.wsp.agent.forward.http1.Http1Client;
 import io.wsp.protocol.RequestHead;
 import io.wsp.rules.RuleSet;
 import java.net.http.HttpClient;
@@ -10,8 +11,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Performs the requests of all connections with one shared {@link HttpClient}, so connections to
- * the internal APIs are reused. Thread safe.
+ * Performs the requests of all connections with shared clients, so connections to the internal
+ * APIs are reused: {@link HttpClient} for requests without a body, the full-duplex
+ * {@link Http1Client} for requests with one (see {@link Exchange} for why). Thread safe.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -22,11 +24,12 @@ public final class Forwarder implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final RuleSet rules;
-    /** Runs HTTP client tasks, including blocking reads of request bodies. */
+    /** Runs HTTP client tasks, including blocking reads of request bodies and full-duplex body writers. */
     private final ExecutorService clientExecutor;
     /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
     private final HttpClient client;
+    private final Http1Client http1 = new Http1Client(CONNECT_TIMEOUT);
 
     public Forwarder(RuleSet rules) {
         this.rules = rules;
@@ -53,6 +56,14 @@ public final class Forwarder implements AutoCloseable {
         return client;
     }
 
+    Http1Client http1() {
+        return http1;
+    }
+
+    ExecutorService clientExecutor() {
+        return clientExecutor;
+    }
+
     ExecutorService relayExecutor() {
         return relayExecutor;
     }
@@ -62,6 +73,7 @@ public final class Forwarder implements AutoCloseable {
     public void close() {
         relayExecutor.shutdownNow();
         clientExecutor.shutdownNow();
+        http1.close();
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -1,2 +1,2 @@
-/** Performs requests against internal destinations with one shared HttpClient, streaming bodies in constant memory. */
+/** Performs requests against internal destinations with shared HTTP clients, streaming bodies in constant memory. */
 package io.wsp.agent.forward;

@@ -42,6 +42,8 @@ class ForwarderTest {
     private final CountDownLatch slowStarted = new CountDownLatch(1);
     private final CountDownLatch slowReleased = new CountDownLatch(1);
     private final CountDownLatch slowAbandoned = new CountDownLatch(1);
+    private final CountDownLatch uploadStarted = new CountDownLatch(1);
+    private final CountDownLatch uploadAbandoned = new CountDownLatch(1);
 
     @BeforeEach
     void startBackend() throws IOException {
@@ -60,6 +62,29 @@ class ForwarderTest {
             ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
+            }
+        });
+        server.createContext("/stream-echo", ex -> {
+            // Echoes each piece as it reads it: answers long before the upload is complete.
+            ex.sendResponseHeaders(200, 0);
+            try (java.io.InputStream in = ex.getRequestBody(); OutputStream out = ex.getResponseBody()) {
+                byte[] buffer = new byte[32 * 1024];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            }
+        });
+        server.createContext("/upload-stalls", ex -> {
+            uploadStarted.countDown();
+            try (java.io.InputStream in = ex.getRequestBody()) {
+                while (in.read() >= 0) {
+                    // Reads until the agent abandons the upload.
+                }
+                uploadAbandoned.countDown();
+            } catch (IOException closedByAgent) {
+                uploadAbandoned.countDown();
             }
         });
         server.createContext("/missing", ex -> respond(ex, 404, "not here"));
@@ -243,6 +268,62 @@ class ForwarderTest {
         assertNull(sink.abortReason);
     }
 
+    @Test
+    @Timeout(120)
+    void uploadOf64MiBEchoedWhileReadIsRelayedWithoutDeadlock() throws Exception {
+        long size = 64L * 1024 * 1024;
+        ChecksumSink sink = new ChecksumSink();
+        java.util.zip.CRC32 sent = new java.util.zip.CRC32();
+        byte[] frame = new byte[WspProtocol.BODY_FRAME_SIZE];
+
+        long start = System.nanoTime();
+        Exchange exchange = forwarder.start(head("POST", base + "/stream-echo", size), sink);
+        for (long off = 0; off < size; off += frame.length) {
+            for (int i = 0; i < frame.length; i++) {
+                frame[i] = (byte) ((off + i) * 31 + ((off + i) >>> 11));
+            }
+            sent.update(frame);
+            exchange.onBodyFrame(ByteBuffer.wrap(frame), off + frame.length >= size);
+        }
+        sink.done.get(60, TimeUnit.SECONDS);
+        System.out.printf("64 MiB echo through the agent: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+
+        assertEquals(200, sink.status);
+        assertEquals(size, sink.count);
+        assertEquals(sent.getValue(), sink.crc.getValue());
+    }
+
+    @Test
+    void uploadToAClosedPortIsAnsweredWith527() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        CollectingSink sink = new CollectingSink();
+
+        Exchange exchange = forwarder.start(head("POST", "http://127.0.0.1:" + closedPort + "/", 5), sink);
+        exchange.onBodyFrame(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals("unable to execute request: connection refused", sink.bodyText());
+    }
+
+    @Test
+    void cancelDuringAnUploadClosesTheInternalConnection() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        Exchange exchange = forwarder.start(head("POST", base + "/upload-stalls", WspProtocol.UNKNOWN_LENGTH), sink);
+        exchange.onBodyFrame(ByteBuffer.allocate(1000), false);
+        assertTrue(uploadStarted.await(5, TimeUnit.SECONDS));
+
+        exchange.cancel();
+
+        assertTrue(uploadAbandoned.await(5, TimeUnit.SECONDS), "the upload was not abandoned");
+        exchange.onBodyFrame(ByteBuffer.allocate(1000), true);
+        assertFalse(sink.done.isDone());
+        assertNull(sink.abortReason);
+    }
+
     private static void sendInFrames(Exchange exchange, byte[] body) throws InterruptedException {
         for (int off = 0; off < body.length; off += WspProtocol.BODY_FRAME_SIZE) {
             int n = Math.min(WspProtocol.BODY_FRAME_SIZE, body.length - off);
@@ -266,6 +347,34 @@ class ForwarderTest {
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** Counts and checksums a response body without keeping it. */
+    private static final class ChecksumSink implements ResponseSink {
+
+        volatile int status;
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long count;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        @Override
+        public void sendHead(ResponseHead head) {
+            status = head.statusCode;
+        }
+
+        @Override
+        public synchronized void sendBody(ByteBuffer frame, boolean last) {
+            count += frame.remaining();
+            crc.update(frame);
+            if (last) {
+                done.complete(null);
+            }
+        }
+
+        @Override
+        public void abort(String reason) {
+            done.completeExceptionally(new IOException(reason));
         }
     }
 
