@@ -22,7 +22,7 @@ public final class WspProtocol {
      * Size of one binary frame of a streamed body. Tens of KB keeps per-connection memory small and
      * stays far below Tyrus' 4 MB single-frame limit.
      */
-    public static final int BODY_FRAME_SIZE = 32 * 1024;
+    public static final int BODY_FRAME_SIZE = 64 * 1024;
 
     /** Upper bound of a text message (greeting or request/response head). */
     public static final int MAX_TEXT_MESSAGE = 1024 * 1024;

@@ -3,6 +3,7 @@ package io.wsp.agent.forward;
 import io.wsp.agent.forward.http1.Http1Client;
 import io.wsp.agent.forward.http1.Http1Exchange;
 import io.wsp.agent.forward.http1.Http1Response;
+import io.wsp.protocol.Frames;
 import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
@@ -292,8 +293,10 @@ public final class Exchange {
             headSent = true;
             byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
             int n;
-            // Each read returns what has arrived so far: sending it at once keeps streams (SSE) live.
+            // A frame takes what has arrived so far and no more: a bulk body fills frames, and a
+            // stream (SSE) goes out piece by piece as it comes.
             while ((n = body.read(buffer)) >= 0) {
+                n += Frames.fillAvailable(body, buffer, n);
                 if (n > 0) {
                     sink.sendBody(ByteBuffer.wrap(buffer, 0, n), false);
                 }

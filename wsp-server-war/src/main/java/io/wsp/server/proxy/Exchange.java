@@ -1,5 +1,6 @@
 package io.wsp.server.proxy;
 
+import io.wsp.protocol.Frames;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.ProtocolException;
@@ -156,6 +157,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             int n;
             try {
                 n = in.read(buffer);
+                if (n > 0) {
+                    n += Frames.fillAvailable(in, buffer, n);
+                }
             } catch (IOException e) {
                 n = -2;
             }
