@@ -244,6 +244,21 @@ class TunnelIT {
     }
 
     @Test
+    void noResponseHeadWithinTheResponseTimeoutIs504() throws Exception {
+        agent("silent", 1, 1);
+        long start = System.nanoTime();
+        // arquillian.xml sets wsp.responseTimeout to 5 s; /hold answers only when released.
+        HttpResponse<String> r = wsp.send(wsp.request(api.url("/hold")).build());
+        assertProblem(r, 504, "no response head");
+        assertTrue(System.nanoTime() - start >= java.time.Duration.ofSeconds(5).toNanos(), "not before the timeout");
+        api.releaseHeld();
+        // The late answer must not reach the next request: that connection was closed.
+        wsp.awaitStatus("the timed-out connection replaced", s -> busy(s, "silent") == 0);
+        HttpResponse<String> next = wsp.send(wsp.request(api.url("/status/201")).build());
+        assertEquals(201, next.statusCode());
+    }
+
+    @Test
     void unreachableDestinationIs502WithTheAgentsReason() throws Exception {
         agent("unreachable", 1, 2);
         HttpResponse<String> r = wsp.send(wsp.request("http://127.0.0.1:1/nothing-listens-here").build());

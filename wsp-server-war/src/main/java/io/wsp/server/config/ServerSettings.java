@@ -9,12 +9,16 @@ import java.time.Duration;
  * @param secretKey   shared agent registration secret; empty means agents are not checked
  * @param timeout     how long a request waits for an idle agent connection (wsp's {@code timeout})
  * @param idleTimeout how long a connection beyond an agent's idle pool size may stay idle
+ * @param responseTimeout how long the agent may take to send the response head
  * @param rules       which destinations callers may reach through this server
  */
-public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, RuleSet rules) {
+public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
+                             RuleSet rules) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
+    /** Long enough for slow reports, short enough that a lost agent does not hold callers for good. */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofMillis(60_000);
 
     public ServerSettings {
         if (secretKey == null) {
@@ -26,6 +30,9 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive");
         }
+        if (responseTimeout.isNegative() || responseTimeout.isZero()) {
+            throw new IllegalArgumentException("responseTimeout must be positive");
+        }
     }
 
     public boolean secretKeyRequired() {
@@ -36,7 +43,8 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     @Override
     public String toString() {
         return "secretKey=" + (secretKeyRequired() ? "****" : "(none)") + " timeout=" + timeout.toMillis()
-                + "ms idleTimeout=" + idleTimeout.toMillis() + "ms whitelist=" + rules.whitelistSize()
+                + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
+                + "ms whitelist=" + rules.whitelistSize()
                 + " blacklist=" + rules.blacklistSize();
     }
 }

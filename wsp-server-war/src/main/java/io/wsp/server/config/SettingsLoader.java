@@ -39,6 +39,7 @@ public final class SettingsLoader {
         String secretKey = "";
         Duration timeout = ServerSettings.DEFAULT_TIMEOUT;
         Duration idleTimeout = ServerSettings.DEFAULT_IDLE_TIMEOUT;
+        Duration responseTimeout = ServerSettings.DEFAULT_RESPONSE_TIMEOUT;
         RuleSet rules = RuleSet.allowAll();
 
         String configPath = setting("config");
@@ -60,7 +61,8 @@ public final class SettingsLoader {
         }
         timeout = millis(setting("timeout"), "wsp.timeout", timeout);
         idleTimeout = millis(setting("idleTimeout"), "wsp.idleTimeout", idleTimeout);
-        return new ServerSettings(secretKey, timeout, idleTimeout, rules);
+        responseTimeout = millis(setting("responseTimeout"), "wsp.responseTimeout", responseTimeout);
+        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, rules);
     }
 
     /** {@code secretKey} is read from {@code wsp.secretKey}, then from {@code WSP_SECRET_KEY}. */

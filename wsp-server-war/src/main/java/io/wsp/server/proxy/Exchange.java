@@ -7,6 +7,7 @@ import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
+import io.wsp.server.Timers;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ResponseReceiver;
 import io.wsp.server.registry.AcquireException;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,6 +54,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private final RequestHead head;
     private final AgentRegistry registry;
     private final HeadCodec codec;
+    private final Timers timers;
+    private final Duration responseTimeout;
+    private volatile ScheduledFuture<?> responseDeadline;
 
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile CompletableFuture<AgentConnection> pending;
@@ -69,12 +74,15 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private long bodyBytes;
     private byte[] copyBuffer;
 
-    Exchange(AsyncContext async, RequestHead head, AgentRegistry registry, HeadCodec codec) {
+    Exchange(AsyncContext async, RequestHead head, AgentRegistry registry, HeadCodec codec, Timers timers,
+             Duration responseTimeout) {
         this.async = async;
         this.response = (HttpServletResponse) async.getResponse();
         this.head = head;
         this.registry = registry;
         this.codec = codec;
+        this.timers = timers;
+        this.responseTimeout = responseTimeout;
     }
 
     void start(Duration acquireTimeout) {
@@ -146,7 +154,26 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         }
         if (markRequestSent()) {
             handBack(c);
+        } else if (responseHead == null) {
+            // Like Go's ResponseHeaderTimeout: counted once the request is fully sent, so a long
+            // upload is not cut short while the agent is still receiving it.
+            responseDeadline = timers.schedule(() -> responseHeadTimedOut(c), responseTimeout);
+            if (responseHead != null) {
+                responseDeadline.cancel(false);
+            }
         }
+    }
+
+    private void responseHeadTimedOut(AgentConnection c) {
+        if (responseHead != null || finished.get()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: no response head for {1} {2} within {3} ms", c, head.method,
+                head.url, responseTimeout.toMillis());
+        fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Agent response timeout",
+                "the agent sent no response head within " + responseTimeout.toMillis() + " ms");
+        // The agent may still answer later; that answer would land on the next request. Close it.
+        c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "response timeout");
     }
 
     private void pumpBody(AgentConnection c) throws IOException {
@@ -190,6 +217,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (responseHead != null) {
             connection.protocolError("second response head for one request");
             return;
+        }
+        ScheduledFuture<?> deadline = responseDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
         }
         try {
             responseHead = codec.decodeResponse(json);

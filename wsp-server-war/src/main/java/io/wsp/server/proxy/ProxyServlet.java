@@ -3,6 +3,7 @@ package io.wsp.server.proxy;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.WspProtocol;
+import io.wsp.server.Timers;
 import io.wsp.server.config.ServerSettings;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
@@ -28,6 +29,9 @@ public class ProxyServlet extends HttpServlet {
 
     @Inject
     transient ServerSettings settings;
+
+    @Inject
+    transient Timers timers;
 
     private transient HeadCodec codec;
 
@@ -56,7 +60,7 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, registry, codec).start(settings.timeout());
+        new Exchange(async, head, registry, codec, timers, settings.responseTimeout()).start(settings.timeout());
     }
 
     @Override

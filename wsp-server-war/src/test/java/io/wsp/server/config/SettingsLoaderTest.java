@@ -28,15 +28,18 @@ class SettingsLoaderTest {
         assertEquals("", s.secretKey());
         assertEquals(Duration.ofMillis(1000), s.timeout());
         assertEquals(Duration.ofMillis(60000), s.idleTimeout());
+        assertEquals(Duration.ofMillis(60000), s.responseTimeout());
         assertTrue(s.rules().isEmpty());
     }
 
     @Test
     void environmentVariablesUseUpperSnakeCase() {
-        ServerSettings s = load(Map.of(), Map.of("WSP_SECRET_KEY", "k", "WSP_TIMEOUT", "250", "WSP_IDLE_TIMEOUT", "5000"));
+        ServerSettings s = load(Map.of(), Map.of("WSP_SECRET_KEY", "k", "WSP_TIMEOUT", "250", "WSP_IDLE_TIMEOUT", "5000",
+                "WSP_RESPONSE_TIMEOUT", "7000"));
         assertEquals("k", s.secretKey());
         assertEquals(Duration.ofMillis(250), s.timeout());
         assertEquals(Duration.ofMillis(5000), s.idleTimeout());
+        assertEquals(Duration.ofMillis(7000), s.responseTimeout());
     }
 
     @Test
@@ -81,6 +84,7 @@ class SettingsLoaderTest {
                 () -> load(Map.of("wsp.timeout", "soon"), Map.of()));
         assertTrue(e.getMessage().contains("wsp.timeout"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.idleTimeout", "0"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.responseTimeout", "0"), Map.of()));
         Path notYaml = dir.resolve("bad.cfg");
         Files.writeString(notYaml, "- just\n- a list\n");
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.config", notYaml.toString()), Map.of()));
