@@ -169,7 +169,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             return;
         }
         LOG.log(System.Logger.Level.WARNING, "{0}: no response head for {1} {2} within {3} ms", c, head.method,
-                head.url, responseTimeout.toMillis());
+                loggableUrl(), responseTimeout.toMillis());
         fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Agent response timeout",
                 "the agent sent no response head within " + responseTimeout.toMillis() + " ms");
         // The agent may still answer later; that answer would land on the next request. Close it.
@@ -325,7 +325,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                     "the agent connection ended before the response head (" + reason + ")");
         } else if (finished.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "agent connection lost during the response body of {0} {1}: {2}",
-                    head.method, head.url, reason);
+                    head.method, loggableUrl(), reason);
             abortCaller();
         }
     }
@@ -382,7 +382,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private void callerGone(String why) {
-        LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2}", head.method, head.url, why);
+        LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2}", head.method, loggableUrl(), why);
         if (finished.compareAndSet(false, true)) {
             completeQuietly();
         }
@@ -395,6 +395,12 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             // Closing tells the agent to abort the internal call.
             c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "caller went away");
         }
+    }
+
+    /** The destination without its query, which may carry tokens: logs never hold secrets. */
+    private String loggableUrl() {
+        int query = head.url.indexOf('?');
+        return query < 0 ? head.url : head.url.substring(0, query) + "?...";
     }
 
     private void completeQuietly() {
