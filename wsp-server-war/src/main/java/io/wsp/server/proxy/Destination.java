@@ -35,6 +35,10 @@ final class Destination {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new InvalidDestinationException("X-PROXY-DESTINATION has no host");
         }
+        if (uri.getRawUserInfo() != null) {
+            // Credentials in a URL end up in logs and proxies' histories; use a header instead.
+            throw new InvalidDestinationException("X-PROXY-DESTINATION must not contain user info");
+        }
         return value;
     }
 

@@ -20,7 +20,8 @@ class DestinationTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"  ", "ftp://api/file", "file:///etc/passwd", "/relative", "http:///nohost",
-            "http://api/a b", "http://api/\r\nX-Injected: 1", "not a url", "javascript:alert(1)"})
+            "http://api/a b", "http://api/\r\nX-Injected: 1", "not a url", "javascript:alert(1)",
+            "http://user:secret@api/", "http://user@api/"})
     void everythingElseIsRefused(String value) {
         assertThrows(Destination.InvalidDestinationException.class, () -> Destination.parse(value));
     }
