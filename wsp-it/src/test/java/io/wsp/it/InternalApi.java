@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP server standing in for the internal API behind the agent, on an ephemeral loopback
  * port. Each path is one behaviour a test needs:
  * <ul>
- * <li>{@code /status/{code}}: answers that status with a short text body</li>
+ * <li>{@code /status/{code}}: answers that status with a short text body and {@code Server: internal-api}</li>
  * <li>{@code /echo}: answers 200 and streams the request body back as it reads it; the method,
  *     query and request headers come back as {@code X-Echo-Method}, {@code X-Echo-Query} and
  *     {@code X-Echo-<name>}</li>
@@ -99,6 +99,7 @@ public final class InternalApi implements AutoCloseable {
         drain(ex);
         byte[] body = ("status " + code + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "text/plain");
+        ex.getResponseHeaders().add("Server", "internal-api");
         ex.sendResponseHeaders(code, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);

@@ -130,6 +130,7 @@ class TunnelIT {
             assertEquals(code, r.statusCode());
             assertEquals("status " + code + "\n", r.body());
             assertEquals("text/plain", r.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(List.of("internal-api"), r.headers().allValues("Server"), "the API's Server header, alone");
         }
         HttpResponse<String> head = wsp.send(wsp.request(api.url("/download?size=100")).method("HEAD",
                 HttpRequest.BodyPublishers.noBody()).build());
