@@ -353,6 +353,54 @@ class TunnelIT {
     }
 
     @Test
+    void readinessFollowsWhetherAnyAgentIsConnected() throws Exception {
+        wsp.awaitNoAgents();
+        assertEquals(200, health("live").statusCode());
+        HttpResponse<String> down = health("ready");
+        assertEquals(503, down.statusCode());
+        assertEquals("{\"status\":\"DOWN\",\"agents\":0}", down.body());
+        Agent agent = agent("ready", 1, 1);
+        HttpResponse<String> up = health("ready");
+        assertEquals(200, up.statusCode());
+        assertEquals("{\"status\":\"UP\",\"agents\":1}", up.body());
+        agent.close();
+        wsp.awaitNoAgents();
+        assertEquals(503, health("ready").statusCode());
+        assertEquals(200, health("live").statusCode());
+    }
+
+    private HttpResponse<String> health(String probe) throws Exception {
+        return wsp.send(HttpRequest.newBuilder(wsp.requestUri().resolve("health/" + probe)).build());
+    }
+
+    @Test
+    void xProxyAgentPicksTheAgentAndAnAbsentOneIs503() throws Exception {
+        agent("left", 2, 2);
+        agent("right", 2, 2);
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(wsp.client.sendAsync(wsp.request(api.url("/hold?to=left" + i)).header("X-PROXY-AGENT", "left").build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            api.awaitHeldRequest();
+        }
+        JsonObject status = wsp.status();
+        assertEquals(2, busy(status, "left"));
+        assertEquals(0, busy(status, "right"), "fewest in flight would have picked right: the header won");
+        assertProblem(wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT", "nobody").build()), 503,
+                "agent 'nobody' is not connected");
+        assertProblem(wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT", "two words").build()), 400,
+                "X-PROXY-AGENT");
+        HttpResponse<String> viaRight = wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT", "right").build());
+        assertEquals(200, viaRight.statusCode());
+        assertTrue(viaRight.headers().firstValue("X-Echo-X-proxy-agent").isEmpty(), "the routing header stays at wsp");
+        api.releaseHeld();
+        api.releaseHeld();
+        for (CompletableFuture<HttpResponse<String>> h : held) {
+            assertEquals(200, h.get(30, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    @Test
     void twoAgentsShareTheLoad() throws Exception {
         agent("left", 2, 2);
         agent("right", 2, 2);

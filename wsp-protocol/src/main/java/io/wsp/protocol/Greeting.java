@@ -49,7 +49,8 @@ public record Greeting(String agentId, int poolIdleSize) {
         return new Greeting(id, poolIdleSize);
     }
 
-    private static boolean validId(String id) {
+    /** Agent ids are 1-200 printable ASCII characters without spaces. */
+    public static boolean validId(String id) {
         return id != null && !id.isEmpty() && id.length() <= WspProtocol.MAX_AGENT_ID_LENGTH
                 && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }

@@ -12,6 +12,9 @@ public final class WspProtocol {
     /** Caller header naming the internal URL the request is for. */
     public static final String DESTINATION_HEADER = "X-PROXY-DESTINATION";
 
+    /** Caller header asking for one agent by id (ours only; the Go wsp picks at random). */
+    public static final String AGENT_HEADER = "X-PROXY-AGENT";
+
     /** Status the Go agent (and ours) answers when it could not perform the request itself. */
     public static final int AGENT_ERROR_STATUS = 527;
 

@@ -1,2 +1,2 @@
-/** What operators look at: the status page. */
+/** What operators and orchestrators look at: the status page and health probes. */
 package io.wsp.server.admin;

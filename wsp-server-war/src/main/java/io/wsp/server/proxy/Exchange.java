@@ -85,9 +85,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         this.responseTimeout = responseTimeout;
     }
 
-    void start(Duration acquireTimeout) {
+    /** Takes a connection of {@code agentId} (any agent when null) and carries the request over it. */
+    void start(Duration acquireTimeout, String agentId) {
         async.addListener(this);
-        CompletableFuture<AgentConnection> acquired = registry.acquire(acquireTimeout);
+        CompletableFuture<AgentConnection> acquired = registry.acquire(acquireTimeout, agentId);
         pending = acquired;
         if (acquired.isDone()) {
             // The common case: an idle connection was there; stay on this thread.

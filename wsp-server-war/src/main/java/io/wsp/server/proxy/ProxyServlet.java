@@ -1,5 +1,6 @@
 package io.wsp.server.proxy;
 
+import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.WspProtocol;
@@ -46,21 +47,31 @@ public class ProxyServlet extends HttpServlet {
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
         } catch (Destination.InvalidDestinationException e) {
-            UnreadBody.discard(request);
-            Problem.send(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid destination", e.getMessage());
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid destination", e.getMessage());
+            return;
+        }
+        String agentId = request.getHeader(WspProtocol.AGENT_HEADER);
+        if (agentId != null && !Greeting.validId(agentId)) {
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid agent",
+                    WspProtocol.AGENT_HEADER + " must be an agent id: 1-200 printable characters without spaces");
             return;
         }
         RequestHead head = RequestHeads.from(request, destination);
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
-            UnreadBody.discard(request);
-            Problem.send(response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
             return;
         }
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, registry, codec, timers, settings.responseTimeout()).start(settings.timeout());
+        new Exchange(async, head, registry, codec, timers, settings.responseTimeout()).start(settings.timeout(), agentId);
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,
+                               String detail) throws IOException {
+        UnreadBody.discard(request);
+        Problem.send(response, status, title, detail);
     }
 
     @Override

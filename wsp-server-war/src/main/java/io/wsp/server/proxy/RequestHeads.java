@@ -21,7 +21,8 @@ final class RequestHeads {
 
     static RequestHead from(HttpServletRequest request, String destination) {
         Set<String> skip = new HashSet<>(Set.of("host", "content-length",
-                WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT)));
+                WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT),
+                WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT)));
         // Connection may name further headers that belong to this hop only.
         for (String connection : Collections.list(request.getHeaders("Connection"))) {
             for (String name : connection.split(",")) {

@@ -35,7 +35,15 @@ public class LocalAgentRegistry implements AgentRegistry {
     /** Guarded by lock. Insertion order keeps the status page stable. */
     private final Map<String, AgentPool> pools = new LinkedHashMap<>();
     /** Guarded by lock. Requests waiting for a connection, oldest first. */
-    private final Deque<CompletableFuture<AgentConnection>> waiters = new ArrayDeque<>();
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
+
+    /** A request waiting for a connection, of one agent or (agentId null) of any. */
+    private record Waiter(CompletableFuture<AgentConnection> future, String agentId) {
+
+        boolean accepts(AgentConnection connection) {
+            return agentId == null || agentId.equals(connection.agentId());
+        }
+    }
 
     public LocalAgentRegistry(Duration idleTimeout, ScheduledExecutorService timer) {
         this.idleTimeout = idleTimeout;
@@ -59,7 +67,7 @@ public class LocalAgentRegistry implements AgentRegistry {
 
     @Override
     public void remove(AgentConnection connection) {
-        List<CompletableFuture<AgentConnection>> orphans = List.of();
+        List<Waiter> orphans = new ArrayList<>();
         synchronized (lock) {
             if (connection.state() == ConnectionState.CLOSED) {
                 return;
@@ -74,49 +82,59 @@ public class LocalAgentRegistry implements AgentRegistry {
                     LOG.log(System.Logger.Level.INFO, "agent {0} has no connection left", pool.agentId);
                 }
             }
-            if (pools.isEmpty() && !waiters.isEmpty()) {
-                orphans = new ArrayList<>(waiters);
-                waiters.clear();
+            // Requests that can no longer be served fail now rather than at their deadline.
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.agentId() == null ? pools.isEmpty() : !pools.containsKey(w.agentId())) {
+                    it.remove();
+                    orphans.add(w);
+                }
             }
         }
-        for (CompletableFuture<AgentConnection> waiter : orphans) {
-            waiter.completeExceptionally(noAgent());
+        for (Waiter waiter : orphans) {
+            waiter.future().completeExceptionally(noAgent(waiter.agentId()));
         }
     }
 
     @Override
-    public CompletableFuture<AgentConnection> acquire(Duration timeout) {
-        CompletableFuture<AgentConnection> waiter;
+    public CompletableFuture<AgentConnection> acquire(Duration timeout, String agentId) {
+        Waiter waiter;
         synchronized (lock) {
-            if (pools.isEmpty()) {
-                return CompletableFuture.failedFuture(noAgent());
+            if (agentId == null ? pools.isEmpty() : !pools.containsKey(agentId)) {
+                return CompletableFuture.failedFuture(noAgent(agentId));
             }
-            AgentConnection idle = takeIdle();
+            AgentConnection idle = takeIdle(agentId);
             if (idle != null) {
                 return CompletableFuture.completedFuture(idle);
             }
             if (timeout.isZero()) {
                 return CompletableFuture.failedFuture(allBusy(timeout));
             }
-            waiter = new CompletableFuture<>();
+            waiter = new Waiter(new CompletableFuture<>(), agentId);
             waiters.addLast(waiter);
         }
         ScheduledFuture<?> expiry = timer.schedule(() -> expire(waiter, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        waiter.whenComplete((c, e) -> expiry.cancel(false));
-        return waiter;
+        waiter.future().whenComplete((c, e) -> expiry.cancel(false));
+        return waiter.future();
     }
 
     @Override
     public void release(AgentConnection connection) {
         while (true) {
-            CompletableFuture<AgentConnection> waiter;
+            Waiter waiter = null;
             synchronized (lock) {
                 if (connection.state() == ConnectionState.CLOSED) {
                     return;
                 }
-                waiter = waiters.pollFirst();
-                while (waiter != null && waiter.isDone()) {
-                    waiter = waiters.pollFirst();
+                for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                    Waiter w = it.next();
+                    if (w.future().isDone()) {
+                        it.remove();
+                    } else if (w.accepts(connection)) {
+                        it.remove();
+                        waiter = w;
+                        break;
+                    }
                 }
                 if (waiter == null) {
                     AgentPool pool = pools.get(connection.agentId());
@@ -126,7 +144,7 @@ public class LocalAgentRegistry implements AgentRegistry {
                 }
             }
             // A waiter that gave up in the meantime refuses the connection: offer it to the next.
-            if (waiter.complete(connection)) {
+            if (waiter.future().complete(connection)) {
                 return;
             }
         }
@@ -139,30 +157,42 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
-    /** Spreads load: a random agent among those with an idle connection. Caller holds lock. */
-    private AgentConnection takeIdle() {
-        List<AgentPool> candidates = new ArrayList<>(pools.size());
+    /**
+     * Spreads load: among the agents with an idle connection (or just the one asked for), the one
+     * with the fewest requests in flight, ties broken at random. Caller holds lock.
+     */
+    private AgentConnection takeIdle(String agentId) {
+        AgentPool chosen = null;
+        int ties = 0;
         for (AgentPool pool : pools.values()) {
-            if (!pool.idle.isEmpty()) {
-                candidates.add(pool);
+            if (pool.idle.isEmpty() || (agentId != null && !agentId.equals(pool.agentId))) {
+                continue;
+            }
+            int busy = pool.connections.size() - pool.idle.size();
+            int best = chosen == null ? Integer.MAX_VALUE : chosen.connections.size() - chosen.idle.size();
+            if (busy < best) {
+                chosen = pool;
+                ties = 1;
+            } else if (busy == best && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                // Reservoir sampling: each tied pool ends up chosen with equal chance.
+                chosen = pool;
             }
         }
-        if (candidates.isEmpty()) {
+        if (chosen == null) {
             return null;
         }
-        AgentPool pool = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
-        AgentConnection connection = pool.idle.pollFirst();
+        AgentConnection connection = chosen.idle.pollFirst();
         connection.state(ConnectionState.BUSY);
         return connection;
     }
 
-    private void expire(CompletableFuture<AgentConnection> waiter, Duration timeout) {
+    private void expire(Waiter waiter, Duration timeout) {
         synchronized (lock) {
             if (!waiters.remove(waiter)) {
                 return;
             }
         }
-        waiter.completeExceptionally(allBusy(timeout));
+        waiter.future().completeExceptionally(allBusy(timeout));
     }
 
     /**
@@ -196,8 +226,9 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
-    private static AcquireException noAgent() {
-        return new AcquireException(AcquireException.Reason.NO_AGENT, "no agent is connected");
+    private static AcquireException noAgent(String agentId) {
+        return new AcquireException(AcquireException.Reason.NO_AGENT,
+                agentId == null ? "no agent is connected" : "agent '" + agentId + "' is not connected");
     }
 
     private static AcquireException allBusy(Duration timeout) {

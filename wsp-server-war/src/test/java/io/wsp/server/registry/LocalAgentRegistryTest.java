@@ -55,7 +55,7 @@ class LocalAgentRegistryTest {
     @Test
     void acquireFailsAtOnceWhenNoAgentIsConnected() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
-        CompletableFuture<AgentConnection> f = registry.acquire(LONG);
+        CompletableFuture<AgentConnection> f = registry.acquire(LONG, null);
         assertTrue(f.isCompletedExceptionally());
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
     }
@@ -65,7 +65,7 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        assertSame(c, registry.acquire(LONG).join());
+        assertSame(c, registry.acquire(LONG, null).join());
         assertEquals(ConnectionState.BUSY, c.state());
         assertEquals(List.of(new PoolStatus("a", 1, 0, 1)), registry.status());
     }
@@ -74,8 +74,8 @@ class LocalAgentRegistryTest {
     void allBusyFailsAfterTheTimeout() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         registry.add(connection("a", 1));
-        registry.acquire(LONG).join();
-        CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20));
+        registry.acquire(LONG, null).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20), null);
         assertEquals(AcquireException.Reason.ALL_BUSY, reason(waiting));
     }
 
@@ -84,9 +84,9 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.acquire(LONG).join();
-        CompletableFuture<AgentConnection> first = registry.acquire(LONG);
-        CompletableFuture<AgentConnection> second = registry.acquire(LONG);
+        registry.acquire(LONG, null).join();
+        CompletableFuture<AgentConnection> first = registry.acquire(LONG, null);
+        CompletableFuture<AgentConnection> second = registry.acquire(LONG, null);
         registry.release(c);
         assertSame(c, first.getNow(null));
         assertFalse(second.isDone());
@@ -98,9 +98,9 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.acquire(LONG).join();
-        CompletableFuture<AgentConnection> gaveUp = registry.acquire(LONG);
-        CompletableFuture<AgentConnection> patient = registry.acquire(LONG);
+        registry.acquire(LONG, null).join();
+        CompletableFuture<AgentConnection> gaveUp = registry.acquire(LONG, null);
+        CompletableFuture<AgentConnection> patient = registry.acquire(LONG, null);
         gaveUp.cancel(false);
         registry.release(c);
         assertSame(c, patient.getNow(null));
@@ -111,7 +111,7 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.release(registry.acquire(LONG).join());
+        registry.release(registry.acquire(LONG, null).join());
         assertEquals(ConnectionState.IDLE, c.state());
         assertEquals(List.of(new PoolStatus("a", 1, 1, 0)), registry.status());
     }
@@ -120,8 +120,8 @@ class LocalAgentRegistryTest {
     void aNewConnectionServesAWaitingRequestRightAway() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         registry.add(connection("a", 1));
-        registry.acquire(LONG).join();
-        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG);
+        registry.acquire(LONG, null).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, null);
         AgentConnection fresh = connection("a", 1);
         registry.add(fresh);
         assertSame(fresh, waiting.getNow(null));
@@ -132,8 +132,8 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.acquire(LONG).join();
-        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG);
+        registry.acquire(LONG, null).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, null);
         registry.remove(c);
         registry.remove(c);
         assertEquals(List.of(), registry.status());
@@ -143,13 +143,86 @@ class LocalAgentRegistryTest {
     }
 
     @Test
+    void aRequestForOneAgentGetsOnlyThatAgentsConnection() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        registry.add(connection("a", 1));
+        AgentConnection b = connection("b", 1);
+        registry.add(b);
+        assertSame(b, registry.acquire(LONG, "b").join());
+        CompletableFuture<AgentConnection> waitingForB = registry.acquire(LONG, "b");
+        assertFalse(waitingForB.isDone(), "a's idle connection is not b's");
+        registry.release(b);
+        assertSame(b, waitingForB.getNow(null));
+    }
+
+    @Test
+    void aReleasedConnectionSkipsWaitersForOtherAgents() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection a = connection("a", 1);
+        AgentConnection b = connection("b", 1);
+        registry.add(a);
+        registry.add(b);
+        registry.acquire(LONG, "a").join();
+        registry.acquire(LONG, "b").join();
+        CompletableFuture<AgentConnection> forB = registry.acquire(LONG, "b");
+        CompletableFuture<AgentConnection> forAny = registry.acquire(LONG, null);
+        registry.release(a);
+        assertFalse(forB.isDone());
+        assertSame(a, forAny.getNow(null));
+    }
+
+    @Test
+    void anAgentThatIsNotConnectedFailsAtOnceNamingIt() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        registry.add(connection("a", 1));
+        CompletableFuture<AgentConnection> f = registry.acquire(LONG, "ghost");
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            assertTrue(e.getCause().getMessage().contains("'ghost'"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void waitersForAnAgentFailWhenItLeavesWhileOthersKeepWaiting() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        AgentConnection a = connection("a", 1);
+        registry.add(a);
+        registry.add(connection("b", 1));
+        registry.acquire(LONG, "a").join();
+        registry.acquire(LONG, "b").join();
+        CompletableFuture<AgentConnection> forA = registry.acquire(LONG, "a");
+        CompletableFuture<AgentConnection> forAny = registry.acquire(LONG, null);
+        registry.remove(a);
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(forA));
+        assertFalse(forAny.isDone(), "agent b may still free a connection");
+    }
+
+    @Test
+    void theAgentWithFewestRequestsInFlightIsChosen() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        for (int i = 0; i < 3; i++) {
+            registry.add(connection("busy", 3));
+        }
+        registry.add(connection("quiet", 3));
+        registry.add(connection("quiet", 3));
+        registry.acquire(LONG, "busy").join();
+        registry.acquire(LONG, "busy").join();
+        // busy has 2 in flight and quiet none: the next two go to quiet, which then has no idle one.
+        assertEquals("quiet", registry.acquire(LONG, null).join().agentId());
+        assertEquals("quiet", registry.acquire(LONG, null).join().agentId());
+        assertEquals("busy", registry.acquire(LONG, null).join().agentId(), "only busy has an idle one left");
+    }
+
+    @Test
     void loadSpreadsOverAgents() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
         registry.add(connection("a", 1));
         registry.add(connection("b", 1));
         Set<String> served = new HashSet<>();
-        served.add(registry.acquire(LONG).join().agentId());
-        served.add(registry.acquire(LONG).join().agentId());
+        served.add(registry.acquire(LONG, null).join().agentId());
+        served.add(registry.acquire(LONG, null).join().agentId());
         assertEquals(Set.of("a", "b"), served, "with one connection each, two requests need both agents");
     }
 
@@ -170,7 +243,7 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, timer);
         registry.add(connection("a", 0));
         registry.add(connection("a", 0));
-        registry.acquire(LONG).join();
+        registry.acquire(LONG, null).join();
         registry.closeSurplusIdle();
         assertEquals(List.of(new PoolStatus("a", 0, 0, 1)), registry.status());
     }
