@@ -10,15 +10,18 @@ import java.time.Duration;
  * @param timeout     how long a request waits for an idle agent connection (wsp's {@code timeout})
  * @param idleTimeout how long a connection beyond an agent's idle pool size may stay idle
  * @param responseTimeout how long the agent may take to send the response head
+ * @param maxWaiting  how many requests may wait for an idle connection at once
  * @param rules       which destinations callers may reach through this server
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
-                             RuleSet rules) {
+                             int maxWaiting, RuleSet rules) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
     /** Long enough for slow reports, short enough that a lost agent does not hold callers for good. */
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofMillis(60_000);
+    /** Each waiting request holds a caller connection; a thousand is far above a healthy backlog. */
+    public static final int DEFAULT_MAX_WAITING = 1000;
 
     public ServerSettings {
         if (secretKey == null) {
@@ -33,6 +36,9 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         if (responseTimeout.isNegative() || responseTimeout.isZero()) {
             throw new IllegalArgumentException("responseTimeout must be positive");
         }
+        if (maxWaiting < 0) {
+            throw new IllegalArgumentException("maxWaiting must not be negative");
+        }
     }
 
     public boolean secretKeyRequired() {
@@ -44,7 +50,7 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public String toString() {
         return "secretKey=" + (secretKeyRequired() ? "****" : "(none)") + " timeout=" + timeout.toMillis()
                 + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
-                + "ms whitelist=" + rules.whitelistSize()
+                + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
                 + " blacklist=" + rules.blacklistSize();
     }
 }

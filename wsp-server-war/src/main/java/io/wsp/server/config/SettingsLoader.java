@@ -62,7 +62,8 @@ public final class SettingsLoader {
         timeout = millis(setting("timeout"), "wsp.timeout", timeout);
         idleTimeout = millis(setting("idleTimeout"), "wsp.idleTimeout", idleTimeout);
         responseTimeout = millis(setting("responseTimeout"), "wsp.responseTimeout", responseTimeout);
-        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, rules);
+        int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
+        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, maxWaiting, rules);
     }
 
     /** {@code secretKey} is read from {@code wsp.secretKey}, then from {@code WSP_SECRET_KEY}. */
@@ -108,6 +109,21 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("wsp config: " + key + " must be a list");
         }
         return (List<Map<String, Object>>) v;
+    }
+
+    private static int count(String value, String name, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException(name + " must not be negative: " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number: " + value, e);
+        }
     }
 
     private static Duration millis(Object value, String name, Duration fallback) {

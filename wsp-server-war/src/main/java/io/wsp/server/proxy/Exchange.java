@@ -115,11 +115,16 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         } catch (CompletionException e) {
             UnreadBody.discard((HttpServletRequest) async.getRequest());
             AcquireException why = (AcquireException) e.getCause();
-            if (why.reason() == AcquireException.Reason.NO_AGENT) {
-                fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "No agent connected", why.getMessage());
-            } else {
-                response.setHeader("Retry-After", "1");
-                fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "All agent connections busy", why.getMessage());
+            switch (why.reason()) {
+                case NO_AGENT -> fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "No agent connected", why.getMessage());
+                case ALL_BUSY -> {
+                    response.setHeader("Retry-After", "1");
+                    fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "All agent connections busy", why.getMessage());
+                }
+                case QUEUE_FULL -> {
+                    response.setHeader("Retry-After", "1");
+                    fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many requests waiting", why.getMessage());
+                }
             }
             return;
         }

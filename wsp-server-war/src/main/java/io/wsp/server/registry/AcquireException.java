@@ -7,7 +7,7 @@ public class AcquireException extends Exception {
 
     /** The distinct outcomes a caller sees as distinct errors. */
     public enum Reason {
-        NO_AGENT, ALL_BUSY
+        NO_AGENT, ALL_BUSY, QUEUE_FULL
     }
 
     private final Reason reason;

@@ -29,6 +29,7 @@ public class LocalAgentRegistry implements AgentRegistry {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private final Duration idleTimeout;
+    private final int maxWaiting;
     private final ScheduledExecutorService timer;
 
     private final Object lock = new Object();
@@ -45,8 +46,13 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
-    public LocalAgentRegistry(Duration idleTimeout, ScheduledExecutorService timer) {
+    /**
+     * @param maxWaiting how many requests may wait for a connection at once; beyond that they are
+     *                   refused at once, so a burst cannot pile up threads and memory
+     */
+    public LocalAgentRegistry(Duration idleTimeout, int maxWaiting, ScheduledExecutorService timer) {
         this.idleTimeout = idleTimeout;
+        this.maxWaiting = maxWaiting;
         this.timer = timer;
         long sweep = SWEEP_INTERVAL.toMillis();
         timer.scheduleWithFixedDelay(this::closeSurplusIdle, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -109,6 +115,11 @@ public class LocalAgentRegistry implements AgentRegistry {
             }
             if (timeout.isZero()) {
                 return CompletableFuture.failedFuture(allBusy(timeout));
+            }
+            waiters.removeIf(w -> w.future().isDone());
+            if (waiters.size() >= maxWaiting) {
+                return CompletableFuture.failedFuture(new AcquireException(AcquireException.Reason.QUEUE_FULL,
+                        maxWaiting + " requests are already waiting for an agent connection"));
             }
             waiter = new Waiter(new CompletableFuture<>(), agentId);
             waiters.addLast(waiter);

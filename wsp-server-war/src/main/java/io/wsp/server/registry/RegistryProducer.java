@@ -13,6 +13,6 @@ public class RegistryProducer {
     @Produces
     @Singleton
     AgentRegistry registry(ServerSettings settings, Timers timers) {
-        return new LocalAgentRegistry(settings.idleTimeout(), timers.executor());
+        return new LocalAgentRegistry(settings.idleTimeout(), settings.maxWaiting(), timers.executor());
     }
 }

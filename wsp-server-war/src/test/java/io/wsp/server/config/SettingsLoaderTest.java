@@ -29,17 +29,19 @@ class SettingsLoaderTest {
         assertEquals(Duration.ofMillis(1000), s.timeout());
         assertEquals(Duration.ofMillis(60000), s.idleTimeout());
         assertEquals(Duration.ofMillis(60000), s.responseTimeout());
+        assertEquals(1000, s.maxWaiting());
         assertTrue(s.rules().isEmpty());
     }
 
     @Test
     void environmentVariablesUseUpperSnakeCase() {
         ServerSettings s = load(Map.of(), Map.of("WSP_SECRET_KEY", "k", "WSP_TIMEOUT", "250", "WSP_IDLE_TIMEOUT", "5000",
-                "WSP_RESPONSE_TIMEOUT", "7000"));
+                "WSP_RESPONSE_TIMEOUT", "7000", "WSP_MAX_WAITING", "12"));
         assertEquals("k", s.secretKey());
         assertEquals(Duration.ofMillis(250), s.timeout());
         assertEquals(Duration.ofMillis(5000), s.idleTimeout());
         assertEquals(Duration.ofMillis(7000), s.responseTimeout());
+        assertEquals(12, s.maxWaiting());
     }
 
     @Test
@@ -85,6 +87,8 @@ class SettingsLoaderTest {
         assertTrue(e.getMessage().contains("wsp.timeout"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.idleTimeout", "0"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.responseTimeout", "0"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.maxWaiting", "-1"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.maxWaiting", "many"), Map.of()));
         Path notYaml = dir.resolve("bad.cfg");
         Files.writeString(notYaml, "- just\n- a list\n");
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.config", notYaml.toString()), Map.of()));

@@ -54,7 +54,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void acquireFailsAtOnceWhenNoAgentIsConnected() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         CompletableFuture<AgentConnection> f = registry.acquire(LONG, null);
         assertTrue(f.isCompletedExceptionally());
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
@@ -62,7 +62,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void acquireTakesAnIdleConnectionAndMarksItBusy() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         assertSame(c, registry.acquire(LONG, null).join());
@@ -72,7 +72,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void allBusyFailsAfterTheTimeout() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         registry.add(connection("a", 1));
         registry.acquire(LONG, null).join();
         CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20), null);
@@ -81,7 +81,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void releaseHandsTheConnectionToTheOldestWaiter() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.acquire(LONG, null).join();
@@ -94,8 +94,20 @@ class LocalAgentRegistryTest {
     }
 
     @Test
+    void beyondTheWaitingLimitRequestsAreRefusedAtOnce() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 2, timer);
+        registry.add(connection("a", 1));
+        registry.acquire(LONG, null).join();
+        CompletableFuture<AgentConnection> first = registry.acquire(LONG, null);
+        registry.acquire(LONG, null);
+        assertEquals(AcquireException.Reason.QUEUE_FULL, reason(registry.acquire(LONG, null)));
+        first.cancel(false);
+        assertFalse(registry.acquire(LONG, null).isDone(), "a place freed by a caller that gave up is reused");
+    }
+
+    @Test
     void aWaiterThatGaveUpIsSkipped() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.acquire(LONG, null).join();
@@ -108,7 +120,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void releaseWithoutWaitersMakesTheConnectionIdle() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.release(registry.acquire(LONG, null).join());
@@ -118,7 +130,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aNewConnectionServesAWaitingRequestRightAway() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         registry.add(connection("a", 1));
         registry.acquire(LONG, null).join();
         CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, null);
@@ -129,7 +141,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void removingTheLastConnectionDropsThePoolAndFailsWaiters() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.acquire(LONG, null).join();
@@ -144,7 +156,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aRequestForOneAgentGetsOnlyThatAgentsConnection() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         registry.add(connection("a", 1));
         AgentConnection b = connection("b", 1);
         registry.add(b);
@@ -157,7 +169,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aReleasedConnectionSkipsWaitersForOtherAgents() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection a = connection("a", 1);
         AgentConnection b = connection("b", 1);
         registry.add(a);
@@ -173,7 +185,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void anAgentThatIsNotConnectedFailsAtOnceNamingIt() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         registry.add(connection("a", 1));
         CompletableFuture<AgentConnection> f = registry.acquire(LONG, "ghost");
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
@@ -186,7 +198,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void waitersForAnAgentFailWhenItLeavesWhileOthersKeepWaiting() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         AgentConnection a = connection("a", 1);
         registry.add(a);
         registry.add(connection("b", 1));
@@ -201,7 +213,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void theAgentWithFewestRequestsInFlightIsChosen() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         for (int i = 0; i < 3; i++) {
             registry.add(connection("busy", 3));
         }
@@ -217,7 +229,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void loadSpreadsOverAgents() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
         registry.add(connection("a", 1));
         registry.add(connection("b", 1));
         Set<String> served = new HashSet<>();
@@ -228,7 +240,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void surplusIdleConnectionsAreClosedAfterTheIdleTimeoutButTheIdlePoolStays() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, 100, timer);
         List<AgentConnection> all = List.of(connection("a", 1), connection("a", 1), connection("a", 1));
         all.forEach(registry::add);
         registry.closeSurplusIdle();
@@ -240,7 +252,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void busyConnectionsAreNeverClosedAsSurplus() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, 100, timer);
         registry.add(connection("a", 0));
         registry.add(connection("a", 0));
         registry.acquire(LONG, null).join();
