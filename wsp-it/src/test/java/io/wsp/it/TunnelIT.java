@@ -105,6 +105,28 @@ class TunnelIT {
     }
 
     @Test
+    void theInternalApiSeesForwardingHeadersAndTheRequestId() throws Exception {
+        agent("forwarding", 1, 2);
+        HttpResponse<String> r = wsp.send(wsp.request(api.url("/echo")).header("X-Forwarded-For", "203.0.113.7").build());
+        String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+        assertTrue(id.matches("[0-9a-f-]{36}"), id);
+        assertEquals(id, r.headers().firstValue("X-Echo-X-request-id").orElseThrow());
+        assertEquals(List.of(id), r.headers().allValues("X-Request-Id"), "one id, not the API's copy as well");
+        String forwardedFor = r.headers().firstValue("X-Echo-X-forwarded-for").orElseThrow();
+        assertTrue(forwardedFor.startsWith("203.0.113.7, "), forwardedFor);
+        assertTrue(java.net.InetAddress.getByName(forwardedFor.substring("203.0.113.7, ".length())).isLoopbackAddress(),
+                "the caller's own address is appended: " + forwardedFor);
+        assertEquals("http", r.headers().firstValue("X-Echo-X-forwarded-proto").orElseThrow());
+        assertEquals(wsp.requestUri().getAuthority(), r.headers().firstValue("X-Echo-X-forwarded-host").orElseThrow());
+
+        HttpResponse<String> kept = wsp.send(wsp.request(api.url("/echo")).header("X-Request-Id", "caller-42").build());
+        assertEquals("caller-42", kept.headers().firstValue("X-Request-Id").orElseThrow());
+        assertEquals("caller-42", kept.headers().firstValue("X-Echo-X-request-id").orElseThrow());
+        HttpResponse<String> replaced = wsp.send(wsp.request(api.url("/echo")).header("X-Request-Id", "bad id;drop").build());
+        assertTrue(replaced.headers().firstValue("X-Request-Id").orElseThrow().matches("[0-9a-f-]{36}"));
+    }
+
+    @Test
     void postPutPatchAndDeleteCarryMethodAndBody() throws Exception {
         agent("methods", 2, 4);
         for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {

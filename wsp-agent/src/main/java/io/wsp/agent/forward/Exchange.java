@@ -85,7 +85,7 @@ public final class Exchange {
                 throw new CannotForwardException(DENIED);
             }
         } catch (CannotForwardException e) {
-            LOG.log(System.Logger.Level.INFO, "request refused: {0}: {1}", head.method, e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "request {0} refused: {1}: {2}", requestId(head), head.method, e.getMessage());
             Exchange refused = new Exchange(forwarder, head, sink, null);
             refused.pipe.discard();
             refused.started = true;
@@ -261,7 +261,7 @@ public final class Exchange {
         pipe.discard();
         if (!isCancelled()) {
             String reason = reason(error);
-            LOG.log(System.Logger.Level.INFO, "request failed: {0} {1}: {2}", head.method, safeUrl(), reason);
+            LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
             sendAgentError(reason);
         }
     }
@@ -305,7 +305,7 @@ public final class Exchange {
         } catch (IOException e) {
             if (!isCancelled()) {
                 String reason = headSent ? "response body failed: " + reason(e) : "sending the response failed";
-                LOG.log(System.Logger.Level.INFO, "request failed: {0} {1}: {2}", head.method, safeUrl(), reason);
+                LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
                 sink.abort(reason);
             }
         }
@@ -321,6 +321,18 @@ public final class Exchange {
         } catch (IOException e) {
             sink.abort("sending the response failed");
         }
+    }
+
+    /** The server's X-Request-Id, so agent and server log lines about one request can be matched. */
+    private static String requestId(RequestHead head) {
+        if (head.header != null) {
+            for (Map.Entry<String, List<String>> h : head.header.entrySet()) {
+                if (h.getKey().equalsIgnoreCase("X-Request-Id") && h.getValue() != null && !h.getValue().isEmpty()) {
+                    return h.getValue().get(0);
+                }
+            }
+        }
+        return "-";
     }
 
     private synchronized boolean isCancelled() {

@@ -52,6 +52,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private final AsyncContext async;
     private final HttpServletResponse response;
     private final RequestHead head;
+    private final String requestId;
     private final AgentRegistry registry;
     private final HeadCodec codec;
     private final Timers timers;
@@ -74,11 +75,12 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private long bodyBytes;
     private byte[] copyBuffer;
 
-    Exchange(AsyncContext async, RequestHead head, AgentRegistry registry, HeadCodec codec, Timers timers,
-             Duration responseTimeout) {
+    Exchange(AsyncContext async, RequestHead head, String requestId, AgentRegistry registry, HeadCodec codec,
+             Timers timers, Duration responseTimeout) {
         this.async = async;
         this.response = (HttpServletResponse) async.getResponse();
         this.head = head;
+        this.requestId = requestId;
         this.registry = registry;
         this.codec = codec;
         this.timers = timers;
@@ -174,8 +176,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (responseHead != null || finished.get()) {
             return;
         }
-        LOG.log(System.Logger.Level.WARNING, "{0}: no response head for {1} {2} within {3} ms", c, head.method,
-                loggableUrl(), responseTimeout.toMillis());
+        LOG.log(System.Logger.Level.WARNING, "request {0}: {1}: no response head for {2} {3} within {4} ms", requestId, c,
+                head.method, loggableUrl(), String.valueOf(responseTimeout.toMillis()));
         fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Agent response timeout",
                 "the agent sent no response head within " + responseTimeout.toMillis() + " ms");
         // The agent may still answer later; that answer would land on the next request. Close it.
@@ -295,8 +297,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 // Flush per frame so streamed responses (server-sent events) arrive as they happen.
                 out.flush();
             } else if (lengthMismatch()) {
-                LOG.log(System.Logger.Level.WARNING, "{0} sent {1} body bytes for Content-Length {2}",
-                        connection, bodyBytes, responseHead.contentLength);
+                LOG.log(System.Logger.Level.WARNING, "request {0}: {1} sent {2} body bytes for Content-Length {3}",
+                        requestId, connection, String.valueOf(bodyBytes), String.valueOf(responseHead.contentLength));
                 abortCaller();
             }
         } catch (IOException e) {
@@ -330,8 +332,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent connection lost",
                     "the agent connection ended before the response head (" + reason + ")");
         } else if (finished.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "agent connection lost during the response body of {0} {1}: {2}",
-                    head.method, loggableUrl(), reason);
+            LOG.log(System.Logger.Level.WARNING, "request {0}: agent connection lost during the response body of {1} {2}: {3}",
+                    requestId, head.method, loggableUrl(), reason);
             abortCaller();
         }
     }
@@ -342,7 +344,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         }
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
             String name = h.getKey();
-            if (HopByHop.isHopByHop(name) || name.equalsIgnoreCase("Content-Length") || h.getValue() == null) {
+            // The request id was set when the request came in; the API's copy would only repeat it.
+            if (HopByHop.isHopByHop(name) || name.equalsIgnoreCase("Content-Length")
+                    || name.equalsIgnoreCase(RequestId.HEADER) || h.getValue() == null) {
                 continue;
             }
             for (String value : h.getValue()) {
@@ -382,13 +386,13 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     /** The request cannot go on over this connection: it may hold half a message, so close it. */
     private void abandon(AgentConnection c, String why) {
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", c, why);
+        LOG.log(System.Logger.Level.WARNING, "request {0}: {1}: {2}", requestId, c, why);
         c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "request abandoned");
         onConnectionLost(why);
     }
 
     private void callerGone(String why) {
-        LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2}", head.method, loggableUrl(), why);
+        LOG.log(System.Logger.Level.DEBUG, "request {0}: {1} {2}: {3}", requestId, head.method, loggableUrl(), why);
         if (finished.compareAndSet(false, true)) {
             completeQuietly();
         }

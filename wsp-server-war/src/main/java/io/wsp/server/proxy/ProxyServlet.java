@@ -43,6 +43,8 @@ public class ProxyServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String requestId = RequestId.of(request);
+        response.setHeader(RequestId.HEADER, requestId);
         String destination;
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
@@ -56,7 +58,7 @@ public class ProxyServlet extends HttpServlet {
                     WspProtocol.AGENT_HEADER + " must be an agent id: 1-200 printable characters without spaces");
             return;
         }
-        RequestHead head = RequestHeads.from(request, destination);
+        RequestHead head = RequestHeads.from(request, destination, requestId);
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
@@ -65,7 +67,8 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, registry, codec, timers, settings.responseTimeout()).start(settings.timeout(), agentId);
+        new Exchange(async, head, requestId, registry, codec, timers, settings.responseTimeout())
+                .start(settings.timeout(), agentId);
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,

@@ -19,10 +19,15 @@ final class RequestHeads {
     private RequestHeads() {
     }
 
-    static RequestHead from(HttpServletRequest request, String destination) {
+    /**
+     * Copies the caller's end-to-end headers, minus wsp's own, and adds the standard forwarding
+     * headers: the internal API sees who called, over which scheme and host, and under which id.
+     */
+    static RequestHead from(HttpServletRequest request, String destination, String requestId) {
         Set<String> skip = new HashSet<>(Set.of("host", "content-length",
                 WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT),
-                WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT)));
+                WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT), "x-forwarded-for", "x-forwarded-proto",
+                "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT)));
         // Connection may name further headers that belong to this hop only.
         for (String connection : Collections.list(request.getHeaders("Connection"))) {
             for (String name : connection.split(",")) {
@@ -36,6 +41,15 @@ final class RequestHeads {
             }
             headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
         }
+        List<String> forwardedFor = new ArrayList<>(Collections.list(request.getHeaders("X-Forwarded-For")));
+        forwardedFor.add(request.getRemoteAddr());
+        headers.put("X-Forwarded-For", List.of(String.join(", ", forwardedFor)));
+        headers.put("X-Forwarded-Proto", List.of(request.getScheme()));
+        String host = request.getHeader("Host");
+        if (host != null) {
+            headers.put("X-Forwarded-Host", List.of(host));
+        }
+        headers.put(RequestId.HEADER, List.of(requestId));
         return new RequestHead(request.getMethod(), destination, headers, contentLength(request));
     }
 
