@@ -5,6 +5,7 @@ import io.wsp.agent.connect.Pools;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.protocol.HeadCodec;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -50,6 +51,21 @@ public final class Agent implements AutoCloseable {
     /** Open connections to one configured server; 0 for a server that is not configured. */
     public int openConnections(URI server) {
         return openConnections().getOrDefault(server, 0);
+    }
+
+    /**
+     * Stops gracefully: takes no new requests (idle connections close at once, so servers stop
+     * choosing this agent), lets requests in flight finish for up to {@code grace}, then closes.
+     */
+    public void shutdown(Duration grace) {
+        LOG.log(System.Logger.Level.INFO, "agent {0} draining for up to {1} s", config.id(),
+                String.valueOf(grace.toSeconds()));
+        try {
+            pools.drain(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * The {@code wsp-agent} command: builds the configuration (flags, then {@code WSP_SECRET_KEY},
@@ -46,6 +48,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Go wsp client YAML file (flags override it)")
     Path configFile;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30",
+            description = "on SIGTERM/SIGINT, how long requests in flight may take to finish (default 30)")
+    long shutdownGraceSeconds;
 
     private final Map<String, String> env;
 
@@ -79,12 +85,22 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (shutdownGraceSeconds < 0) {
+            throw new ConfigException("--shutdown-grace must not be negative");
+        }
         Agent agent = Agent.start(config());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+        Runnable drain = () -> {
+            agent.shutdown(Duration.ofSeconds(shutdownGraceSeconds));
             stopped.countDown();
-        }, "wsp-agent-shutdown"));
+        };
+        // A signal handler rather than a shutdown hook: a hook cannot make the exit status 0, and
+        // an orderly stop on SIGTERM is not a failure.
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> new Thread(drain, "wsp-agent-shutdown").start());
+        }
+        // Any other way the JVM ends still closes the connections.
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "wsp-agent-exit"));
         stopped.await();
         return 0;
     }

@@ -33,6 +33,15 @@ final class AgentProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM, as a service manager does, and returns the exit status once it has ended. */
+    int terminate(long timeoutSeconds) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("the agent did not exit within " + timeoutSeconds + " s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -64,6 +64,31 @@ class StreamingIT {
     }
 
     @Test
+    void onSigtermTheAgentFinishesTheRequestInFlightThenExitsZero() throws Exception {
+        CompletableFuture<HttpResponse<String>> held = HttpClient.newHttpClient().sendAsync(
+                wsp.request(api.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
+        api.awaitHeldRequest();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+            try {
+                return agent.terminate(60);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Draining: its idle connections go first, so the server stops choosing it.
+        wsp.awaitStatus("only the busy connection left",
+                s -> s.getJsonArray("agents").stream().map(a -> a.asJsonObject())
+                        .anyMatch(a -> a.getString("id").equals("streamer") && a.getInt("total") == 1 && a.getInt("busy") == 1));
+        assertTrue(agent.isAlive(), "the agent waits for its request in flight");
+        api.releaseHeld();
+        HttpResponse<String> r = held.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("released\n", r.body());
+        assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+        wsp.awaitNoAgents();
+    }
+
+    @Test
     void oneGibibyteDownloadStreamsThroughSmallHeaps() throws Exception {
         HttpClient caller = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<InputStream> r = caller.send(wsp.request(api.url("/download?size=" + ONE_GIB)).build(),

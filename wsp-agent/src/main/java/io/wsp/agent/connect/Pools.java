@@ -50,6 +50,14 @@ public final class Pools implements AutoCloseable {
         return counts;
     }
 
+    /** Lets requests in flight finish, up to {@code grace} in all, while taking no new ones. */
+    public void drain(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ServerPool pool : pools) {
+            pool.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+    }
+
     /** Closes all connections, then stops every thread of the WebSocket client and of the pools. */
     @Override
     public void close() {

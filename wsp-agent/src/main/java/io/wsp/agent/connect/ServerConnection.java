@@ -241,6 +241,18 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         return state == State.IDLE;
     }
 
+    /**
+     * Closes the connection if it carries no request. Holding the send lock first means a response
+     * whose last frame is still being written finishes before the close goes out.
+     */
+    void closeIfIdle(CloseReason.CloseCode code, String reason) {
+        synchronized (sendLock) {
+            if (isIdle()) {
+                close(code, reason);
+            }
+        }
+    }
+
     /** Closes the connection; its {@link #onClose} then cancels any request in flight. */
     void close(CloseReason.CloseCode code, String reason) {
         Session s;

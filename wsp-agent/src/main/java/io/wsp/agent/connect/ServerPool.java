@@ -48,6 +48,8 @@ public final class ServerPool implements ServerConnection.Listener {
     private long retryAtNanos;
     private boolean retryScheduled;
     private boolean closed;
+    /** Set by {@link #drain}: no new connections, and each one is closed as soon as it is idle. */
+    private boolean draining;
 
     ServerPool(URI server, Greeting greeting, int poolMaxSize, Dialer dialer, Forwarder forwarder, HeadCodec codec,
                ScheduledExecutorService scheduler, ExecutorService dialExecutor) {
@@ -77,8 +79,21 @@ public final class ServerPool implements ServerConnection.Listener {
     /** Opens connections until the idle target is met, within the limits. */
     private void refill() {
         List<ServerConnection> toDial = new ArrayList<>();
+        List<ServerConnection> toClose = new ArrayList<>();
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            if (draining) {
+                open.stream().filter(ServerConnection::isIdle).forEach(toClose::add);
+            }
+        }
+        for (ServerConnection connection : toClose) {
+            // The server drops a closed connection from its pool, so it sends it no new request.
+            connection.closeIfIdle(CloseCodes.GOING_AWAY, "agent draining");
+        }
+        synchronized (this) {
+            if (closed || draining) {
                 return;
             }
             long wait = retryAtNanos - System.nanoTime();
@@ -200,6 +215,24 @@ public final class ServerPool implements ServerConnection.Listener {
             }
         }
         refill();
+    }
+
+    /**
+     * Stops taking requests: closes idle connections now and busy ones as they finish, opens no
+     * new ones, and waits up to {@code grace} for all of them to be gone.
+     */
+    void drain(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            draining = true;
+        }
+        refill();
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (this) {
+            long left;
+            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
     }
 
     /** Closes every connection and waits up to {@code timeout} for them to finish closing. */
