@@ -33,6 +33,14 @@ final class AgentProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends a signal by name (STOP freezes the process as a hung host would, CONT thaws it). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
     /** Sends SIGTERM, as a service manager does, and returns the exit status once it has ended. */
     int terminate(long timeoutSeconds) throws InterruptedException {
         process.destroy();

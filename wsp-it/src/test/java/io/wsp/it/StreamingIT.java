@@ -64,6 +64,25 @@ class StreamingIT {
     }
 
     @Test
+    void aFrozenAgentIsDroppedByPingsAndReturnsWhenThawed() throws Exception {
+        agent.signal("STOP");
+        try {
+            // arquillian.xml pings every second: two silent seconds drop each idle connection.
+            wsp.awaitNoAgents();
+            assertProblem503(wsp.send(wsp.request(api.url("/status/200")).build()));
+        } finally {
+            agent.signal("CONT");
+        }
+        wsp.awaitIdle("streamer", 2);
+        assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
+    }
+
+    private static void assertProblem503(HttpResponse<String> r) {
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.body().contains("no agent is connected"), r.body());
+    }
+
+    @Test
     void onSigtermTheAgentFinishesTheRequestInFlightThenExitsZero() throws Exception {
         CompletableFuture<HttpResponse<String>> held = HttpClient.newHttpClient().sendAsync(
                 wsp.request(api.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());

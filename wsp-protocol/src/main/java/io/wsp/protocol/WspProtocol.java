@@ -42,6 +42,9 @@ public final class WspProtocol {
     /** Close code used when the request on this connection was abandoned by the caller. */
     public static final int CLOSE_REQUEST_ABORTED = 4000;
 
+    /** Close code for a peer that answered no ping for two ping intervals: presumed dead. */
+    public static final int CLOSE_NOT_RESPONDING = 4001;
+
     private WspProtocol() {
     }
 }

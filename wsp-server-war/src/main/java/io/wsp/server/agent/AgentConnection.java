@@ -7,14 +7,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One registered WebSocket connection from an agent.
  *
  * <p>Threads: {@link #state} and {@link #idleSince} are written only by the registry under its
  * lock. {@link #receiver} is set by the exchange that holds the connection while BUSY and read on
- * the WebSocket thread. Sends happen only from the thread of the exchange holding the connection,
- * so there is one sender at a time ({@code RemoteEndpoint.Basic} forbids concurrent sends).
+ * the WebSocket thread. Every send holds {@link #sendLock}, because the exchange holding the
+ * connection and the registry's liveness pings both send ({@code RemoteEndpoint.Basic} forbids
+ * concurrent sends). {@link #lastHeardNanos} is written on the WebSocket thread.
  */
 public final class AgentConnection {
 
@@ -29,6 +31,9 @@ public final class AgentConnection {
     private volatile ConnectionState state = ConnectionState.IDLE;
     private volatile Instant idleSince = Instant.now();
     private volatile ResponseReceiver receiver;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
+    private final ReentrantLock sendLock = new ReentrantLock();
 
     public AgentConnection(Session session, String agentId, int poolIdleSize) {
         this.session = session;
@@ -70,11 +75,53 @@ public final class AgentConnection {
     }
 
     public void sendText(String text) throws IOException {
-        session.getBasicRemote().sendText(text);
+        sendLock.lock();
+        try {
+            session.getBasicRemote().sendText(text);
+        } finally {
+            sendLock.unlock();
+        }
     }
 
     public void sendBinary(ByteBuffer frame, boolean last) throws IOException {
-        session.getBasicRemote().sendBinary(frame, last);
+        sendLock.lock();
+        try {
+            session.getBasicRemote().sendBinary(frame, last);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Pings the agent unless a send is under way (then traffic is flowing anyway). Returns false
+     * when the ping could not be sent because the connection is broken.
+     */
+    public boolean ping() {
+        if (!sendLock.tryLock()) {
+            return true;
+        }
+        try {
+            lastPingNanos = System.nanoTime();
+            session.getBasicRemote().sendPing(ByteBuffer.allocate(0));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Nanos ({@link System#nanoTime}) when anything, a pong included, last came from the agent. */
+    public long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    public long lastPingNanos() {
+        return lastPingNanos;
+    }
+
+    void heard() {
+        lastHeardNanos = System.nanoTime();
     }
 
     /** Closes the WebSocket; the endpoint's close callback then deregisters it. */

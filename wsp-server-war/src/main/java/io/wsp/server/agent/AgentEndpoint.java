@@ -10,6 +10,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
@@ -40,6 +41,7 @@ public class AgentEndpoint {
     @OnMessage
     public void text(String message, Session session) {
         if (connection != null) {
+            connection.heard();
             connection.onText(message);
             return;
         }
@@ -61,7 +63,15 @@ public class AgentEndpoint {
             closeQuietly(session, "greeting expected");
             return;
         }
+        connection.heard();
         connection.onBinary(frame, last);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        if (connection != null) {
+            connection.heard();
+        }
     }
 
     @OnClose

@@ -10,11 +10,13 @@ import java.time.Duration;
  * @param timeout     how long a request waits for an idle agent connection (wsp's {@code timeout})
  * @param idleTimeout how long a connection beyond an agent's idle pool size may stay idle
  * @param responseTimeout how long the agent may take to send the response head
+ * @param pingInterval how often silent idle connections are pinged (zero: never); two silent
+ *                     intervals drop the connection
  * @param maxWaiting  how many requests may wait for an idle connection at once
  * @param rules       which destinations callers may reach through this server
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
-                             int maxWaiting, RuleSet rules) {
+                             Duration pingInterval, int maxWaiting, RuleSet rules) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
@@ -22,6 +24,8 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofMillis(60_000);
     /** Each waiting request holds a caller connection; a thousand is far above a healthy backlog. */
     public static final int DEFAULT_MAX_WAITING = 1000;
+    /** Frequent enough to drop a dead agent within half a minute, rare enough to cost nothing. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMillis(15_000);
 
     public ServerSettings {
         if (secretKey == null) {
@@ -35,6 +39,9 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         }
         if (responseTimeout.isNegative() || responseTimeout.isZero()) {
             throw new IllegalArgumentException("responseTimeout must be positive");
+        }
+        if (pingInterval.isNegative()) {
+            throw new IllegalArgumentException("pingInterval must not be negative");
         }
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must not be negative");
@@ -50,7 +57,7 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public String toString() {
         return "secretKey=" + (secretKeyRequired() ? "****" : "(none)") + " timeout=" + timeout.toMillis()
                 + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
-                + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
+                + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
                 + " blacklist=" + rules.blacklistSize();
     }
 }

@@ -62,8 +62,9 @@ public final class SettingsLoader {
         timeout = millis(setting("timeout"), "wsp.timeout", timeout);
         idleTimeout = millis(setting("idleTimeout"), "wsp.idleTimeout", idleTimeout);
         responseTimeout = millis(setting("responseTimeout"), "wsp.responseTimeout", responseTimeout);
+        Duration pingInterval = millis(setting("pingInterval"), "wsp.pingInterval", ServerSettings.DEFAULT_PING_INTERVAL);
         int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
-        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, maxWaiting, rules);
+        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, pingInterval, maxWaiting, rules);
     }
 
     /** {@code secretKey} is read from {@code wsp.secretKey}, then from {@code WSP_SECRET_KEY}. */

@@ -1,5 +1,6 @@
 package io.wsp.server.registry;
 
+import io.wsp.protocol.WspProtocol;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public class LocalAgentRegistry implements AgentRegistry {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private final Duration idleTimeout;
+    private final Duration pingInterval;
     private final int maxWaiting;
     private final ScheduledExecutorService timer;
 
@@ -47,15 +49,19 @@ public class LocalAgentRegistry implements AgentRegistry {
     }
 
     /**
-     * @param maxWaiting how many requests may wait for a connection at once; beyond that they are
-     *                   refused at once, so a burst cannot pile up threads and memory
+     * @param pingInterval how often an idle connection that has been silent is pinged; one silent
+     *                     for two intervals is presumed dead and dropped. Zero turns pings off.
+     * @param maxWaiting   how many requests may wait for a connection at once; beyond that they are
+     *                     refused at once, so a burst cannot pile up threads and memory
      */
-    public LocalAgentRegistry(Duration idleTimeout, int maxWaiting, ScheduledExecutorService timer) {
+    public LocalAgentRegistry(Duration idleTimeout, Duration pingInterval, int maxWaiting,
+                              ScheduledExecutorService timer) {
         this.idleTimeout = idleTimeout;
+        this.pingInterval = pingInterval;
         this.maxWaiting = maxWaiting;
         this.timer = timer;
         long sweep = SWEEP_INTERVAL.toMillis();
-        timer.scheduleWithFixedDelay(this::closeSurplusIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -204,6 +210,39 @@ public class LocalAgentRegistry implements AgentRegistry {
             }
         }
         waiter.future().completeExceptionally(allBusy(timeout));
+    }
+
+    private void sweep() {
+        closeSurplusIdle();
+        checkLiveness();
+    }
+
+    /**
+     * Pings idle connections that have been silent for a ping interval and drops those silent for
+     * two: an agent that froze or lost its network must not keep being handed requests. Busy
+     * connections are left to the response timeout.
+     */
+    void checkLiveness() {
+        if (pingInterval.isZero()) {
+            return;
+        }
+        List<AgentConnection> idle = new ArrayList<>();
+        synchronized (lock) {
+            pools.values().forEach(pool -> idle.addAll(pool.idle));
+        }
+        long now = System.nanoTime();
+        long interval = pingInterval.toNanos();
+        for (AgentConnection c : idle) {
+            long silent = now - c.lastHeardNanos();
+            boolean dead = silent > 2 * interval
+                    || (silent > interval && now - c.lastPingNanos() > interval && !c.ping());
+            if (dead) {
+                LOG.log(System.Logger.Level.WARNING, "{0} answered no ping for {1} ms: dropped", c,
+                        String.valueOf(silent / 1_000_000));
+                remove(c);
+                c.close(WspProtocol.CLOSE_NOT_RESPONDING, "no pong");
+            }
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ public class RegistryProducer {
     @Produces
     @Singleton
     AgentRegistry registry(ServerSettings settings, Timers timers) {
-        return new LocalAgentRegistry(settings.idleTimeout(), settings.maxWaiting(), timers.executor());
+        return new LocalAgentRegistry(settings.idleTimeout(), settings.pingInterval(), settings.maxWaiting(),
+                timers.executor());
     }
 }

@@ -54,7 +54,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void acquireFailsAtOnceWhenNoAgentIsConnected() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         CompletableFuture<AgentConnection> f = registry.acquire(LONG, null);
         assertTrue(f.isCompletedExceptionally());
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
@@ -62,7 +62,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void acquireTakesAnIdleConnectionAndMarksItBusy() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         assertSame(c, registry.acquire(LONG, null).join());
@@ -72,7 +72,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void allBusyFailsAfterTheTimeout() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
         registry.acquire(LONG, null).join();
         CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20), null);
@@ -81,7 +81,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void releaseHandsTheConnectionToTheOldestWaiter() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.acquire(LONG, null).join();
@@ -95,7 +95,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void beyondTheWaitingLimitRequestsAreRefusedAtOnce() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 2, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 2, timer);
         registry.add(connection("a", 1));
         registry.acquire(LONG, null).join();
         CompletableFuture<AgentConnection> first = registry.acquire(LONG, null);
@@ -107,7 +107,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aWaiterThatGaveUpIsSkipped() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.acquire(LONG, null).join();
@@ -120,7 +120,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void releaseWithoutWaitersMakesTheConnectionIdle() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.release(registry.acquire(LONG, null).join());
@@ -130,7 +130,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aNewConnectionServesAWaitingRequestRightAway() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
         registry.acquire(LONG, null).join();
         CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, null);
@@ -141,7 +141,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void removingTheLastConnectionDropsThePoolAndFailsWaiters() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
         registry.acquire(LONG, null).join();
@@ -156,7 +156,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aRequestForOneAgentGetsOnlyThatAgentsConnection() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
         AgentConnection b = connection("b", 1);
         registry.add(b);
@@ -169,7 +169,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void aReleasedConnectionSkipsWaitersForOtherAgents() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection a = connection("a", 1);
         AgentConnection b = connection("b", 1);
         registry.add(a);
@@ -185,7 +185,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void anAgentThatIsNotConnectedFailsAtOnceNamingIt() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
         CompletableFuture<AgentConnection> f = registry.acquire(LONG, "ghost");
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
@@ -198,7 +198,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void waitersForAnAgentFailWhenItLeavesWhileOthersKeepWaiting() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection a = connection("a", 1);
         registry.add(a);
         registry.add(connection("b", 1));
@@ -213,7 +213,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void theAgentWithFewestRequestsInFlightIsChosen() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         for (int i = 0; i < 3; i++) {
             registry.add(connection("busy", 3));
         }
@@ -229,7 +229,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void loadSpreadsOverAgents() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
         registry.add(connection("b", 1));
         Set<String> served = new HashSet<>();
@@ -240,7 +240,7 @@ class LocalAgentRegistryTest {
 
     @Test
     void surplusIdleConnectionsAreClosedAfterTheIdleTimeoutButTheIdlePoolStays() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, Duration.ZERO, 100, timer);
         List<AgentConnection> all = List.of(connection("a", 1), connection("a", 1), connection("a", 1));
         all.forEach(registry::add);
         registry.closeSurplusIdle();
@@ -251,8 +251,31 @@ class LocalAgentRegistryTest {
     }
 
     @Test
+    void anIdleConnectionSilentForTwoPingIntervalsIsDropped() {
+        // A nanosecond interval: any connection is "silent" by the time the check runs.
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ofNanos(1), 100, timer);
+        AgentConnection silent = connection("a", 1);
+        registry.add(silent);
+        registry.checkLiveness();
+        assertEquals(List.of(), registry.status());
+        synchronized (closed) {
+            assertTrue(closed.contains(silent));
+        }
+    }
+
+    @Test
+    void connectionsHeardFromWithinTheIntervalAndBusyOnesAreKept() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, LONG, 100, timer);
+        registry.add(connection("a", 1));
+        registry.add(connection("a", 1));
+        registry.acquire(LONG, null).join();
+        registry.checkLiveness();
+        assertEquals(List.of(new PoolStatus("a", 1, 1, 1)), registry.status());
+    }
+
+    @Test
     void busyConnectionsAreNeverClosedAsSurplus() {
-        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, 100, timer);
+        LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, Duration.ZERO, 100, timer);
         registry.add(connection("a", 0));
         registry.add(connection("a", 0));
         registry.acquire(LONG, null).join();
