@@ -49,6 +49,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Go wsp client YAML file (flags override it)")
     Path configFile;
 
+    @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
+            description = "ping an idle connection after this much silence; close it after twice that (0: never; default 15)")
+    long pingIntervalSeconds;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30",
             description = "on SIGTERM/SIGINT, how long requests in flight may take to finish (default 30)")
     long shutdownGraceSeconds;
@@ -114,6 +118,7 @@ public final class Main implements Callable<Integer> {
                 .secretKey(secretKey)
                 .poolIdleSize(poolIdle)
                 .poolMaxSize(poolMax)
+                .pingInterval(Duration.ofSeconds(pingIntervalSeconds))
                 .build();
     }
 

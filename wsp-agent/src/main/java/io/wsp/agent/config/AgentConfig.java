@@ -5,6 +5,7 @@ import io.wsp.protocol.WspProtocol;
 import io.wsp.rules.RuleSet;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +24,16 @@ public final class AgentConfig {
     /** The Go wsp client's default maximum pool size. */
     public static final int DEFAULT_POOL_MAX_SIZE = 100;
 
+    /** A dead server is noticed within two of these, without costing anything worth measuring. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+
     private final String id;
     private final List<URI> servers;
     private final String secretKey;
     private final int poolIdleSize;
     private final int poolMaxSize;
     private final RuleSet rules;
+    private final Duration pingInterval;
 
     private AgentConfig(Builder b) {
         this.id = b.id != null ? b.id : UUID.randomUUID().toString();
@@ -37,6 +42,7 @@ public final class AgentConfig {
         this.poolIdleSize = b.poolIdleSize != null ? b.poolIdleSize : DEFAULT_POOL_IDLE_SIZE;
         this.poolMaxSize = b.poolMaxSize != null ? b.poolMaxSize : DEFAULT_POOL_MAX_SIZE;
         this.rules = b.rules != null ? b.rules : RuleSet.allowAll();
+        this.pingInterval = b.pingInterval != null ? b.pingInterval : DEFAULT_PING_INTERVAL;
     }
 
     public static Builder builder() {
@@ -73,6 +79,11 @@ public final class AgentConfig {
         return rules;
     }
 
+    /** Silence after which an idle connection is pinged; twice that closes it. Zero: no pings. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
     @Override
     public String toString() {
         return "AgentConfig[id=" + id + ", servers=" + servers + ", poolIdleSize=" + poolIdleSize
@@ -91,6 +102,7 @@ public final class AgentConfig {
         private Integer poolIdleSize;
         private Integer poolMaxSize;
         private RuleSet rules;
+        private Duration pingInterval;
 
         private Builder() {
         }
@@ -138,6 +150,13 @@ public final class AgentConfig {
             return this;
         }
 
+        public Builder pingInterval(Duration pingInterval) {
+            if (pingInterval != null) {
+                this.pingInterval = pingInterval;
+            }
+            return this;
+        }
+
         public Builder rules(RuleSet rules) {
             if (rules != null) {
                 this.rules = rules;
@@ -156,6 +175,9 @@ public final class AgentConfig {
             }
             if (config.poolMaxSize < 1 || config.poolMaxSize > WspProtocol.MAX_POOL_SIZE) {
                 throw new ConfigException("pool max size must be 1-" + WspProtocol.MAX_POOL_SIZE);
+            }
+            if (config.pingInterval.isNegative()) {
+                throw new ConfigException("ping interval must not be negative");
             }
             if (config.poolIdleSize > config.poolMaxSize) {
                 throw new ConfigException("pool idle size (" + config.poolIdleSize

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +31,8 @@ public final class Pools implements AutoCloseable {
     private final ExecutorService dialExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-dial-"));
     private final List<ServerPool> pools;
 
+    private final Duration pingInterval;
+
     public Pools(AgentConfig config, Forwarder forwarder, HeadCodec codec) {
         this.dialer = new Dialer(config.secretKey());
         Greeting greeting = new Greeting(config.id(), config.poolIdleSize());
@@ -37,10 +40,17 @@ public final class Pools implements AutoCloseable {
                 .map(server -> new ServerPool(server, greeting, config.poolMaxSize(), dialer, forwarder, codec,
                         scheduler, dialExecutor))
                 .toList();
+        this.pingInterval = config.pingInterval();
     }
 
     public void start() {
         pools.forEach(ServerPool::start);
+        if (!pingInterval.isZero()) {
+            // Checked more often than the interval, so a silent connection is noticed promptly.
+            long every = Math.max(50, Math.min(1000, pingInterval.toMillis() / 4));
+            scheduler.scheduleWithFixedDelay(() -> pools.forEach(pool -> pool.checkLiveness(pingInterval)),
+                    every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Open connections per server, in configuration order. */

@@ -14,6 +14,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -76,6 +77,10 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     private boolean servedRequest;
     private long openedAtNanos;
 
+    // Written on the receive thread (heard) and the pool's liveness check (ping).
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
+
     ServerConnection(URI server, Greeting greeting, Forwarder forwarder, HeadCodec codec, Listener listener) {
         this.server = server;
         this.greeting = greeting;
@@ -94,6 +99,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
         // Partial: each frame arrives on its own, so a body is never held whole in memory.
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> heard());
         if (!listener.opened(this)) {
             close(CloseCodes.GOING_AWAY, "agent shutting down");
             return;
@@ -107,7 +113,38 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         }
     }
 
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /**
+     * Keeps an idle connection honest: pings it after {@code interval} of silence and closes it
+     * after twice that, so a server that died without closing (host gone, network cut) is replaced
+     * instead of waited on. Busy connections are left alone: their request decides their fate.
+     */
+    void checkLiveness(long nowNanos, long intervalNanos) {
+        if (!isIdle()) {
+            return;
+        }
+        long silent = nowNanos - lastHeardNanos;
+        if (silent > 2 * intervalNanos) {
+            LOG.log(System.Logger.Level.WARNING, "{0} answered no ping for {1} ms: reconnecting", server,
+                    String.valueOf(silent / 1_000_000));
+            close(CloseCodes.getCloseCode(WspProtocol.CLOSE_NOT_RESPONDING), "no pong");
+        } else if (silent > intervalNanos && nowNanos - lastPingNanos > intervalNanos) {
+            lastPingNanos = nowNanos;
+            try {
+                synchronized (sendLock) {
+                    remote().sendPing(ByteBuffer.allocate(0));
+                }
+            } catch (IOException | RuntimeException e) {
+                close(CloseCodes.UNEXPECTED_CONDITION, "ping failed");
+            }
+        }
+    }
+
     private void onText(String text) {
+        heard();
         if (!isIdle()) {
             protocolError("text message while a request is in progress");
             return;
@@ -141,6 +178,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     }
 
     private void onBinary(ByteBuffer frame, boolean last) {
+        heard();
         Exchange current;
         synchronized (this) {
             current = state == State.BUSY && !requestBodyReceived ? exchange : null;

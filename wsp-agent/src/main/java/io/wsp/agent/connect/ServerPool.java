@@ -217,6 +217,18 @@ public final class ServerPool implements ServerConnection.Listener {
         refill();
     }
 
+    /** Pings silent idle connections and closes those that stayed silent; see ServerConnection. */
+    void checkLiveness(Duration interval) {
+        List<ServerConnection> current;
+        synchronized (this) {
+            current = new ArrayList<>(open);
+        }
+        long now = System.nanoTime();
+        for (ServerConnection connection : current) {
+            connection.checkLiveness(now, interval.toNanos());
+        }
+    }
+
     /**
      * Stops taking requests: closes idle connections now and busy ones as they finish, opens no
      * new ones, and waits up to {@code grace} for all of them to be gone.
