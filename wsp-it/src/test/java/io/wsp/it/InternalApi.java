@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  *     {@link #releaseNextEvent()} before sending the next, so a test sees whether each event
  *     arrived on its own</li>
  * <li>{@code /hold}: answers only after the test calls {@link #releaseHeld()}</li>
+ * <li>{@code /stall}: sends the head and 1 KiB of a chunked body, then nothing until released</li>
  * </ul>
  */
 public final class InternalApi implements AutoCloseable {
@@ -55,6 +56,7 @@ public final class InternalApi implements AutoCloseable {
         server.createContext("/upload", this::upload);
         server.createContext("/sse", this::sse);
         server.createContext("/hold", this::hold);
+        server.createContext("/stall", this::stall);
         server.start();
     }
 
@@ -203,6 +205,20 @@ public final class InternalApi implements AutoCloseable {
         ex.sendResponseHeaders(200, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    private void stall(HttpExchange ex) throws IOException {
+        drain(ex);
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(new byte[1024]);
+            out.flush();
+            holdGate.poll(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            brokenTransfers.add("download");
         }
     }
 

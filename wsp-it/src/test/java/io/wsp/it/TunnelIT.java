@@ -282,6 +282,22 @@ class TunnelIT {
     }
 
     @Test
+    void aResponseBodyThatStopsMovingIsAbortedAfterTheBodyIdleTimeout() throws Exception {
+        agent("stalled", 1, 1);
+        HttpResponse<InputStream> r = wsp.client.send(wsp.request(api.url("/stall")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        try (InputStream body = r.body()) {
+            assertEquals(1024, body.readNBytes(1024).length);
+            // arquillian.xml sets wsp.bodyIdleTimeout to 3 s: then the caller sees a broken body.
+            assertThrows(IOException.class, () -> body.transferTo(java.io.OutputStream.nullOutputStream()));
+        }
+        api.releaseHeld();
+        wsp.awaitStatus("the stalled connection replaced", s -> busy(s, "stalled") == 0);
+        assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
+    }
+
+    @Test
     void unreachableDestinationIs502WithTheAgentsReason() throws Exception {
         agent("unreachable", 1, 2);
         HttpResponse<String> r = wsp.send(wsp.request("http://127.0.0.1:1/nothing-listens-here").build());

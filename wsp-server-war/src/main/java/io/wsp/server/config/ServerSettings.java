@@ -10,18 +10,21 @@ import java.time.Duration;
  * @param timeout     how long a request waits for an idle agent connection (wsp's {@code timeout})
  * @param idleTimeout how long a connection beyond an agent's idle pool size may stay idle
  * @param responseTimeout how long the agent may take to send the response head
+ * @param bodyIdleTimeout how long a response body may go without a byte before it is aborted
  * @param pingInterval how often silent idle connections are pinged (zero: never); two silent
  *                     intervals drop the connection
  * @param maxWaiting  how many requests may wait for an idle connection at once
  * @param rules       which destinations callers may reach through this server
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
-                             Duration pingInterval, int maxWaiting, RuleSet rules) {
+                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, RuleSet rules) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
     /** Long enough for slow reports, short enough that a lost agent does not hold callers for good. */
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofMillis(60_000);
+    /** Far above the keep-alive gaps of event streams (seconds), far below "forever". */
+    public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofMillis(300_000);
     /** Each waiting request holds a caller connection; a thousand is far above a healthy backlog. */
     public static final int DEFAULT_MAX_WAITING = 1000;
     /** Frequent enough to drop a dead agent within half a minute, rare enough to cost nothing. */
@@ -40,6 +43,9 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         if (responseTimeout.isNegative() || responseTimeout.isZero()) {
             throw new IllegalArgumentException("responseTimeout must be positive");
         }
+        if (bodyIdleTimeout.isNegative() || bodyIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("bodyIdleTimeout must be positive");
+        }
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("pingInterval must not be negative");
         }
@@ -57,7 +63,7 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public String toString() {
         return "secretKey=" + (secretKeyRequired() ? "****" : "(none)") + " timeout=" + timeout.toMillis()
                 + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
-                + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
+                + "ms bodyIdleTimeout=" + bodyIdleTimeout.toMillis() + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
                 + " blacklist=" + rules.blacklistSize();
     }
 }

@@ -62,9 +62,12 @@ public final class SettingsLoader {
         timeout = millis(setting("timeout"), "wsp.timeout", timeout);
         idleTimeout = millis(setting("idleTimeout"), "wsp.idleTimeout", idleTimeout);
         responseTimeout = millis(setting("responseTimeout"), "wsp.responseTimeout", responseTimeout);
+        Duration bodyIdleTimeout = millis(setting("bodyIdleTimeout"), "wsp.bodyIdleTimeout",
+                ServerSettings.DEFAULT_BODY_IDLE_TIMEOUT);
         Duration pingInterval = millis(setting("pingInterval"), "wsp.pingInterval", ServerSettings.DEFAULT_PING_INTERVAL);
         int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
-        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, pingInterval, maxWaiting, rules);
+        return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
+                maxWaiting, rules);
     }
 
     /** {@code secretKey} is read from {@code wsp.secretKey}, then from {@code WSP_SECRET_KEY}. */

@@ -9,6 +9,7 @@ import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.Timers;
 import io.wsp.server.agent.AgentConnection;
+import io.wsp.server.config.ServerSettings;
 import io.wsp.server.agent.ResponseReceiver;
 import io.wsp.server.registry.AcquireException;
 import io.wsp.server.registry.AgentRegistry;
@@ -57,7 +58,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private final HeadCodec codec;
     private final Timers timers;
     private final Duration responseTimeout;
+    private final Duration bodyIdleTimeout;
     private volatile ScheduledFuture<?> responseDeadline;
+    /** When the last response body byte arrived; watched while the body streams. */
+    private volatile long lastBodyNanos;
 
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile CompletableFuture<AgentConnection> pending;
@@ -76,7 +80,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private byte[] copyBuffer;
 
     Exchange(AsyncContext async, RequestHead head, String requestId, AgentRegistry registry, HeadCodec codec,
-             Timers timers, Duration responseTimeout) {
+             Timers timers, ServerSettings settings) {
         this.async = async;
         this.response = (HttpServletResponse) async.getResponse();
         this.head = head;
@@ -84,7 +88,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         this.registry = registry;
         this.codec = codec;
         this.timers = timers;
-        this.responseTimeout = responseTimeout;
+        this.responseTimeout = settings.responseTimeout();
+        this.bodyIdleTimeout = settings.bodyIdleTimeout();
     }
 
     /** Takes a connection of {@code agentId} (any agent when null) and carries the request over it. */
@@ -172,6 +177,29 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         }
     }
 
+    /**
+     * Checks, once per idle period, that the response body is still moving: an internal API that
+     * stops mid-body would otherwise hold the caller and the agent connection for good.
+     */
+    private void watchBody(AgentConnection c, Duration wait) {
+        timers.schedule(() -> {
+            if (finished.get() || isResponseReceived()) {
+                return;
+            }
+            long idle = System.nanoTime() - lastBodyNanos;
+            if (idle < bodyIdleTimeout.toNanos()) {
+                watchBody(c, bodyIdleTimeout.minusNanos(idle));
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "request {0}: {1}: response body idle for {2} ms: aborted", requestId, c,
+                    String.valueOf(idle / 1_000_000));
+            if (finished.compareAndSet(false, true)) {
+                abortCaller();
+            }
+            c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "response body idle timeout");
+        }, wait);
+    }
+
     private void responseHeadTimedOut(AgentConnection c) {
         if (responseHead != null || finished.get()) {
             return;
@@ -244,6 +272,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             return;
         }
         callerAbort = CallerAbort.arm(response);
+        lastBodyNanos = System.nanoTime();
+        watchBody(connection, bodyIdleTimeout);
         response.setStatus(responseHead.statusCode);
         copyHeaders(responseHead.header);
         if (responseHead.contentLength >= 0) {
@@ -280,6 +310,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private void writeToCaller(ByteBuffer frame, boolean last) {
+        lastBodyNanos = System.nanoTime();
         int n = frame.remaining();
         bodyBytes += n;
         try {

@@ -67,8 +67,7 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, requestId, registry, codec, timers, settings.responseTimeout())
-                .start(settings.timeout(), agentId);
+        new Exchange(async, head, requestId, registry, codec, timers, settings).start(settings.timeout(), agentId);
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,

@@ -31,19 +31,21 @@ class SettingsLoaderTest {
         assertEquals(Duration.ofMillis(60000), s.responseTimeout());
         assertEquals(1000, s.maxWaiting());
         assertEquals(Duration.ofMillis(15000), s.pingInterval());
+        assertEquals(Duration.ofMillis(300000), s.bodyIdleTimeout());
         assertTrue(s.rules().isEmpty());
     }
 
     @Test
     void environmentVariablesUseUpperSnakeCase() {
         ServerSettings s = load(Map.of(), Map.of("WSP_SECRET_KEY", "k", "WSP_TIMEOUT", "250", "WSP_IDLE_TIMEOUT", "5000",
-                "WSP_RESPONSE_TIMEOUT", "7000", "WSP_MAX_WAITING", "12", "WSP_PING_INTERVAL", "0"));
+                "WSP_RESPONSE_TIMEOUT", "7000", "WSP_MAX_WAITING", "12", "WSP_PING_INTERVAL", "0", "WSP_BODY_IDLE_TIMEOUT", "9000"));
         assertEquals("k", s.secretKey());
         assertEquals(Duration.ofMillis(250), s.timeout());
         assertEquals(Duration.ofMillis(5000), s.idleTimeout());
         assertEquals(Duration.ofMillis(7000), s.responseTimeout());
         assertEquals(12, s.maxWaiting());
         assertEquals(Duration.ZERO, s.pingInterval(), "0 turns pings off");
+        assertEquals(Duration.ofMillis(9000), s.bodyIdleTimeout());
     }
 
     @Test
