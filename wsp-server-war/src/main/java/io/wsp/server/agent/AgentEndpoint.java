@@ -32,9 +32,12 @@ public class AgentEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        // Liveness comes from pings (a later step), not from a silence limit that would cut
-        // long-idle pooled connections.
-        session.setMaxIdleTimeout(0);
+        // Liveness comes from pings, not from a silence limit that would cut long-idle pooled
+        // connections. Set only when needed: on Payara each call schedules a task on a managed
+        // executor, whose context capture scans the class path.
+        if (session.getMaxIdleTimeout() != 0) {
+            session.setMaxIdleTimeout(0);
+        }
         session.setMaxTextMessageBufferSize(WspProtocol.MAX_TEXT_MESSAGE);
     }
 

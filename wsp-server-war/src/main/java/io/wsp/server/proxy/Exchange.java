@@ -59,7 +59,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private final Timers timers;
     private final Duration responseTimeout;
     private final Duration bodyIdleTimeout;
+    // Deadlines on the shared timer. Each holds this exchange, so each is cancelled as soon as the
+    // exchange ends: a deadline left queued would keep every finished exchange alive until it fires.
     private volatile ScheduledFuture<?> responseDeadline;
+    private volatile ScheduledFuture<?> bodyWatch;
     /** When the last response body byte arrived; watched while the body streams. */
     private volatile long lastBodyNanos;
 
@@ -182,7 +185,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
      * stops mid-body would otherwise hold the caller and the agent connection for good.
      */
     private void watchBody(AgentConnection c, Duration wait) {
-        timers.schedule(() -> {
+        bodyWatch = timers.schedule(() -> {
             if (finished.get() || isResponseReceived()) {
                 return;
             }
@@ -198,6 +201,18 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             }
             c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "response body idle timeout");
         }, wait);
+        if (finished.get() || isResponseReceived()) {
+            bodyWatch.cancel(false);
+        }
+    }
+
+    /** Drops this exchange's pending deadlines; called on every way an exchange ends. */
+    private void cancelDeadlines() {
+        for (ScheduledFuture<?> deadline : new ScheduledFuture<?>[] {responseDeadline, bodyWatch}) {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
     }
 
     private void responseHeadTimedOut(AgentConnection c) {
@@ -303,7 +318,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             if (agentError == null && finished.compareAndSet(false, true)) {
                 async.complete();
             }
-            if (markResponseReceived()) {
+            boolean bothDone = markResponseReceived();
+            // After the flags: a body watch re-armed concurrently sees them and cancels itself.
+            cancelDeadlines();
+            if (bothDone) {
                 handBack(connection);
             }
         }
@@ -359,6 +377,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     @Override
     public void onConnectionLost(String reason) {
+        cancelDeadlines();
         if (responseHead == null || agentError != null) {
             fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent connection lost",
                     "the agent connection ended before the response head (" + reason + ")");
@@ -388,6 +407,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     /** Ends the caller's response with a wsp error, unless it was already ended. */
     private void fail(int status, String title, String detail) {
+        cancelDeadlines();
         if (!finished.compareAndSet(false, true)) {
             return;
         }
@@ -423,6 +443,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private void callerGone(String why) {
+        cancelDeadlines();
         LOG.log(System.Logger.Level.DEBUG, "request {0}: {1} {2}: {3}", requestId, head.method, loggableUrl(), why);
         if (finished.compareAndSet(false, true)) {
             completeQuietly();
