@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# Benchmarks wsp on this machine: the same requests through the tunnel (caller -> wsp server ->
+# agent -> API) and straight to the API, so every figure comes with its no-wsp baseline.
+# Starts its own internal API stand-in, Payara Micro with wsp.war and an agent, all on 127.0.0.1
+# with free high ports, and stops them on exit. Prints one markdown table and writes it, with the
+# machine and the exact commands, to bench/results.md (bench/results-quick.md with --quick).
+#
+#   bench/run.sh           full run: 10 s cells, 1 GiB bodies (about 3-4 minutes on 2 cores)
+#   bench/run.sh --quick   smoke run: 2 s cells, 256 MiB bodies
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=full
+OPTS=
+case "${1:-}" in
+  "") ;;
+  --quick) MODE=quick; OPTS=" --quick" ;;
+  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "unknown option: $1 (use --quick or --help)" >&2; exit 2 ;;
+esac
+
+if [[ $MODE == full ]]; then
+  CELL=10        # seconds per measured wrk cell: long enough for p99 to settle at 1 connection
+  # Payara's and the agent's C2 compilers keep working for tens of seconds under load on 2 cores:
+  # after 15 s the tunnel still got 60% faster over the next 30 s.
+  WARM_TUNNEL=20
+  WARM_DIRECT=3
+  BIG=$((1024 * 1024 * 1024))
+  OUT=bench/results.md
+else
+  CELL=2; WARM_TUNNEL=2; WARM_DIRECT=1
+  BIG=$((256 * 1024 * 1024))
+  OUT=bench/results-quick.md
+fi
+
+SERVER_JAR=wsp-it/target/payara-micro.jar
+WAR=wsp-server-war/target/wsp.war
+AGENT_JAR=wsp-agent/target/wsp-agent.jar
+LOGS=bench/logs
+# Made once and reused across runs: writing 1 GiB of random bytes costs seconds on every run.
+BIG_FILE=/tmp/wsp-bench-upload-$BIG.bin
+mkdir -p "$LOGS"
+TMPD=$(mktemp -d /tmp/wsp-bench.XXXXXX)
+pids=()
+started=$SECONDS
+
+# Stops what this script started, newest first (agent before server, so the server does not log
+# a burst of lost connections), and waits a bounded time before forcing it.
+stop() {
+  trap - INT TERM EXIT
+  local pid i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$TMPD"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# Percent of all CPUs busy over 2 s, from /proc/stat. Every process here shares 2 cores, so a build
+# running beside the benchmark halves its figures: measured so results.md can say so.
+cpu_busy_pct() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+
+# --- tools and build ---------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
+  echo "installing wrk (Debian package)..."
+  # Only refresh the package lists when the install needs it: apt-get update is slow.
+  $SUDO apt-get install -y wrk >"$LOGS/apt.log" 2>&1 ||
+    { $SUDO apt-get update >>"$LOGS/apt.log" 2>&1 && $SUDO apt-get install -y wrk >>"$LOGS/apt.log" 2>&1; } ||
+    die "could not install wrk; see $LOGS/apt.log"
+fi
+for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR"; do
+  if [[ ! -f $f ]]; then
+    echo "building (mvn -B -q package -DskipTests)..."
+    mvn -B -q package -DskipTests
+    break
+  fi
+done
+
+# --- ports -------------------------------------------------------------------------------------
+port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+pick_port() { # avoid: a port already picked
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    [[ $p != "${1:-}" ]] && port_free "$p" && { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+BUSY_BEFORE=$(cpu_busy_pct)
+((BUSY_BEFORE < 10)) || echo "warning: the machine is already ${BUSY_BEFORE}% busy; figures will be low" >&2
+API_PORT=$(pick_port)
+SERVER_PORT=$(pick_port "$API_PORT")
+API=http://127.0.0.1:$API_PORT
+SERVER=http://127.0.0.1:$SERVER_PORT
+# A fresh secret per run: the benchmark must run with the check on, as production does.
+SECRET=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+
+# --- start -------------------------------------------------------------------------------------
+wait_for() { # url pid what log seconds
+  local deadline=$((SECONDS + $5))
+  while ((SECONDS < deadline)); do
+    kill -0 "$2" 2>/dev/null || die "$3 exited; see $4"
+    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$3 not up after $5 s; see $4"
+}
+
+CMD_API="java bench/BenchApi.java $API_PORT"
+java bench/BenchApi.java "$API_PORT" >"$LOGS/api.log" 2>&1 &
+API_PID=$!; pids+=("$API_PID")
+
+# The project's pre-boot commands, plus one that binds the listener to loopback (Payara listens on
+# every interface by default); generated so it never drifts from payara-config/.
+PREBOOT=$TMPD/pre-boot-commands.asadmin
+{ cat payara-config/pre-boot-commands.asadmin; echo
+  echo 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1'
+} >"$PREBOOT"
+CMD_SERVER="WSP_SECRET_KEY=\$SECRET java -Xmx256m -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
+# --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
+WSP_SECRET_KEY=$SECRET java -Xmx256m -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
+  --nohazelcast --prebootcommandfile "$PREBOOT" --rootdir "$TMPD/payara" >"$LOGS/server.log" 2>&1 &
+SERVER_PID=$!; pids+=("$SERVER_PID")
+echo "starting API on $API, wsp server on $SERVER (logs in $LOGS/)..."
+wait_for "$API/small" "$API_PID" "the API stand-in" "$LOGS/api.log" 60
+wait_for "$SERVER/status" "$SERVER_PID" "the wsp server" "$LOGS/server.log" 120
+
+CMD_AGENT="WSP_SECRET_KEY=\$SECRET java -Xmx64m -jar $AGENT_JAR --server ws://127.0.0.1:$SERVER_PORT/register --id bench --pool-idle 64 --pool-max 128"
+WSP_SECRET_KEY=$SECRET java -Xmx64m -jar "$AGENT_JAR" --server "ws://127.0.0.1:$SERVER_PORT/register" \
+  --id bench --pool-idle 64 --pool-max 128 >"$LOGS/agent.log" 2>&1 &
+AGENT_PID=$!; pids+=("$AGENT_PID")
+wait_for "$SERVER/health/ready" "$AGENT_PID" "the agent's registration" "$LOGS/agent.log" 60
+
+# --- measuring helpers -------------------------------------------------------------------------
+declare -A R   # results, keyed "cell.metric"
+CMDS=()        # every measuring command, as run, for results.md
+TICK=$(getconf CLK_TCK)
+
+# Quotes a command for humans to copy: 'single quotes' only where the shell needs them.
+show_cmd() {
+  local a out=()
+  for a; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=@,+-]+$ ]]; then out+=("$a"); else out+=("'${a//\'/\'\\\'\'}'"); fi
+  done
+  echo "${out[*]}"
+}
+
+cpu_ticks() { # utime+stime of a process; fields counted after "(comm)" so a space in comm is harmless
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# run_wrk CELL CONNECTIONS SECONDS tunnel|direct PATH [record]: one wrk run, results into R[CELL.*]
+run_wrk() {
+  local cell=$1 conns=$2 secs=$3 via=$4 path=$5 record=${6:-record}
+  local threads=2 s0 a0 s1 a1 line
+  ((conns > 1)) || threads=1
+  local cmd=(wrk "-t$threads" "-c$conns" "-d${secs}s" --latency -s bench/report.lua)
+  if [[ $via == tunnel ]]; then
+    cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$SERVER/request")
+  else
+    cmd+=("$API$path")
+  fi
+  [[ $record == record ]] && CMDS+=("$(show_cmd "${cmd[@]}")")
+  s0=$(cpu_ticks "$SERVER_PID"); a0=$(cpu_ticks "$AGENT_PID")
+  "${cmd[@]}" >"$LOGS/wrk-$cell.txt" 2>&1 || die "wrk failed; see $LOGS/wrk-$cell.txt"
+  s1=$(cpu_ticks "$SERVER_PID"); a1=$(cpu_ticks "$AGENT_PID")
+  line=$(grep '^WRKRESULT' "$LOGS/wrk-$cell.txt") || die "no result from wrk; see $LOGS/wrk-$cell.txt"
+  local kv
+  for kv in ${line#WRKRESULT }; do R[$cell.${kv%%=*}]=${kv#*=}; done
+  R[$cell.rps]=$(awk -v n="${R[$cell.requests]}" -v d="${R[$cell.duration_us]}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
+  R[$cell.mbps]=$(awk -v b="${R[$cell.bytes]}" -v d="${R[$cell.duration_us]}" 'BEGIN { printf "%.1f", b / (d / 1e6) / 1e6 }')
+  # CPU per 10,000 requests: meaningful only for the tunnel, where server and agent do the work.
+  R[$cell.server_cpu]=$(awk -v t=$((s1 - s0)) -v h="$TICK" -v n="${R[$cell.requests]}" 'BEGIN { printf "%.2f", n ? t / h / n * 10000 : 0 }')
+  R[$cell.agent_cpu]=$(awk -v t=$((a1 - a0)) -v h="$TICK" -v n="${R[$cell.requests]}" 'BEGIN { printf "%.2f", n ? t / h / n * 10000 : 0 }')
+  printf '  %-22s %8s req/s  p50 %6.2f ms  p99 %7.2f ms  errors %s/%s\n' "$cell" "${R[$cell.rps]}" \
+    "$(awk -v u="${R[$cell.p50_us]}" 'BEGIN { print u / 1000 }')" "$(awk -v u="${R[$cell.p99_us]}" 'BEGIN { print u / 1000 }')" \
+    "${R[$cell.socket_errors]}" "${R[$cell.status_errors]}"
+}
+
+# Samples VmRSS (kB) of server and agent every 0.5 s into a file until killed.
+sample_rss() {
+  while :; do
+    echo "$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status") $(awk '/^VmRSS/ { print $2 }' "/proc/$AGENT_PID/status")"
+    sleep 0.5
+  done >"$1"
+}
+
+# transfer CELL down|up tunnel|direct: one BIG-byte body, MB/s and peak RSS into R[CELL.*]
+transfer() {
+  local cell=$1 dir=$2 via=$3 url headers=() cmd s0 a0 s1 a1 out sampler
+  if [[ $dir == down ]]; then url="/bytes?size=$BIG"; else url=/upload; fi
+  if [[ $via == tunnel ]]; then headers=(-H "X-PROXY-DESTINATION: $API$url"); url=$SERVER/request; else url=$API$url; fi
+  cmd=(curl -sS --max-time 300 -o "$TMPD/body" -w '%{http_code} %{size_download} %{size_upload} %{time_total}' "${headers[@]}")
+  [[ $dir == up ]] && cmd+=(-X POST -T "$BIG_FILE")
+  cmd+=("$url")
+  CMDS+=("$(show_cmd "${cmd[@]}" | sed "s|$TMPD/body|/dev/null|")")
+  s0=$(cpu_ticks "$SERVER_PID"); a0=$(cpu_ticks "$AGENT_PID")
+  sample_rss "$TMPD/rss-$cell" & sampler=$!; pids+=("$sampler")
+  out=$("${cmd[@]}") || die "$cell: curl failed: $out"
+  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  s1=$(cpu_ticks "$SERVER_PID"); a1=$(cpu_ticks "$AGENT_PID")
+  read -r code down up secs <<<"$out"
+  [[ $code == 200 ]] || die "$cell: HTTP $code"
+  # A body that is short by even one byte must fail the run, not be timed as a fast transfer.
+  if [[ $dir == down ]]; then
+    [[ $down == "$BIG" ]] || die "$cell: got $down of $BIG bytes"
+  else
+    [[ $up == "$BIG" && $(tr -d '\n' <"$TMPD/body") == "$BIG" ]] || die "$cell: API counted $(cat "$TMPD/body") of $BIG bytes"
+  fi
+  R[$cell.mbps]=$(awk -v b="$BIG" -v t="$secs" 'BEGIN { printf "%.0f", b / t / 1e6 }')
+  R[$cell.server_rss]=$(awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { printf "%.0f", m / 1024 }' "$TMPD/rss-$cell")
+  R[$cell.agent_rss]=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.0f", m / 1024 }' "$TMPD/rss-$cell")
+  # The first sample is the RSS before the body moved: peak minus it is what the transfer cost.
+  R[$cell.server_rss0]=$(awk 'NR == 1 { printf "%.0f", $1 / 1024 }' "$TMPD/rss-$cell")
+  R[$cell.agent_rss0]=$(awk 'NR == 1 { printf "%.0f", $2 / 1024 }' "$TMPD/rss-$cell")
+  R[$cell.server_cpu]=$(awk -v t=$((s1 - s0)) -v h="$TICK" -v b="$BIG" 'BEGIN { printf "%.2f", t / h / (b / 1073741824) }')
+  R[$cell.agent_cpu]=$(awk -v t=$((a1 - a0)) -v h="$TICK" -v b="$BIG" 'BEGIN { printf "%.2f", t / h / (b / 1073741824) }')
+  printf '  %-22s %6s MB/s  in %ss  RSS server %s -> %s MB, agent %s -> %s MB\n' "$cell" "${R[$cell.mbps]}" "$secs" \
+    "${R[$cell.server_rss0]}" "${R[$cell.server_rss]}" "${R[$cell.agent_rss0]}" "${R[$cell.agent_rss]}"
+}
+
+# --- measure -----------------------------------------------------------------------------------
+if [[ ! -f $BIG_FILE || $(stat -c %s "$BIG_FILE") != "$BIG" ]]; then
+  echo "writing $BIG_FILE ($BIG random bytes, once)..."
+  head -c "$BIG" /dev/urandom >"$BIG_FILE.tmp" && mv "$BIG_FILE.tmp" "$BIG_FILE"
+fi
+
+echo "warming up (${WARM_TUNNEL}s tunnel, ${WARM_DIRECT}s direct)..."
+run_wrk warm-tunnel 64 "$WARM_TUNNEL" tunnel /small norecord
+run_wrk warm-tunnel-64k 16 "$WARM_DIRECT" tunnel "/bytes?size=65536" norecord
+run_wrk warm-direct 64 "$WARM_DIRECT" direct /small norecord
+
+echo "small GET (${CELL}s per cell)..."
+for c in 1 16 64; do
+  run_wrk "small-c$c-tunnel" "$c" "$CELL" tunnel /small
+  run_wrk "small-c$c-direct" "$c" "$CELL" direct /small
+done
+echo "64 KiB GET, 16 connections..."
+run_wrk 64k-tunnel 16 "$CELL" tunnel "/bytes?size=65536"
+run_wrk 64k-direct 16 "$CELL" direct "/bytes?size=65536"
+
+echo "$((BIG / 1024 / 1024)) MiB transfers..."
+transfer down-tunnel down tunnel
+transfer down-direct down direct
+transfer up-tunnel up tunnel
+transfer up-direct up direct
+
+# --- report ------------------------------------------------------------------------------------
+# Our processes are idle now (a few % of timers): more than that is someone else's load.
+BUSY_AFTER=$(cpu_busy_pct)
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "—"; else printf "%.2f", a / b }'; }
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
+wrk_rows() { # label cell-prefix
+  local t=$2-tunnel d=$2-direct
+  row "$1" "requests/s" "${R[$t.rps]}" "${R[$d.rps]}" "$(ratio "${R[$t.rps]}" "${R[$d.rps]}")"
+  row "$1" "p50 latency (ms)" "$(ms "${R[$t.p50_us]}")" "$(ms "${R[$d.p50_us]}")" "$(ratio "${R[$t.p50_us]}" "${R[$d.p50_us]}")"
+  row "$1" "p99 latency (ms)" "$(ms "${R[$t.p99_us]}")" "$(ms "${R[$d.p99_us]}")" "$(ratio "${R[$t.p99_us]}" "${R[$d.p99_us]}")"
+  row "$1" "errors: socket / HTTP ≥400" "${R[$t.socket_errors]} / ${R[$t.status_errors]}" \
+    "${R[$d.socket_errors]} / ${R[$d.status_errors]}" "—"
+  row "$1" "CPU s per 10k requests: server / agent" "${R[$t.server_cpu]} / ${R[$t.agent_cpu]}" "—" "—"
+}
+for c in 1 16 64; do wrk_rows "small GET (100 B), $c conn" "small-c$c"; done
+wrk_rows "64 KiB GET, 16 conn" 64k
+row "64 KiB GET, 16 conn" "MB/s" "${R[64k-tunnel.mbps]}" "${R[64k-direct.mbps]}" "$(ratio "${R[64k-tunnel.mbps]}" "${R[64k-direct.mbps]}")"
+SIZE_LABEL="$((BIG / 1024 / 1024)) MiB"
+((BIG % (1024 * 1024 * 1024) == 0)) && SIZE_LABEL="$((BIG / 1024 / 1024 / 1024)) GiB"
+for d in down up; do
+  label="$SIZE_LABEL download, 1 conn"; [[ $d == up ]] && label="$SIZE_LABEL upload, 1 conn"
+  row "$label" "MB/s" "${R[$d-tunnel.mbps]}" "${R[$d-direct.mbps]}" "$(ratio "${R[$d-tunnel.mbps]}" "${R[$d-direct.mbps]}")"
+  row "$label" "RSS before → peak (MB): server" "${R[$d-tunnel.server_rss0]} → ${R[$d-tunnel.server_rss]}" "—" "—"
+  row "$label" "RSS before → peak (MB): agent" "${R[$d-tunnel.agent_rss0]} → ${R[$d-tunnel.agent_rss]}" "—" "—"
+  row "$label" "CPU s per GiB: server / agent" "${R[$d-tunnel.server_cpu]} / ${R[$d-tunnel.agent_cpu]}" "—" "—"
+done
+
+TABLE=$(printf '%s\n' "| Test | Metric | Tunnel | Direct | Tunnel / direct |" "|---|---|---:|---:|---:|" "${rows[@]}")
+RUNTIME=$((SECONDS - started))
+echo
+echo "$TABLE"
+echo
+echo "runtime ${RUNTIME}s"
+
+{
+  echo "# wsp benchmark results ($MODE run)"
+  echo
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+  echo "- Java: $(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $(curl --version | head -1 | cut -d' ' -f1-2)"
+  # The jars are reused when present, so the commit alone may not be what ran: give their age too.
+  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC')"
+  echo "- Runtime of bench/run.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell after ${WARM_TUNNEL}s (tunnel) and ${WARM_DIRECT}s (direct) of warm-up"
+  echo "- CPU busy (all cores) with nothing measured running: ${BUSY_BEFORE}% before start, ${BUSY_AFTER}% after the cells (our idle JVMs included); more than ~10% means another load shared the machine"
+  echo
+  echo "Everything ran on this one machine over loopback: wrk/curl, Payara Micro, the agent and the API share its CPUs."
+  echo "MB = 10^6 bytes. Tunnel / direct below 1 means slower for req/s and MB/s, above 1 means slower for latency."
+  echo
+  echo "$TABLE"
+  echo
+  # Figures taken while a JVM was out of memory are not figures: say so next to them.
+  for f in server agent; do
+    n=$(grep -c 'OutOfMemoryError' "$LOGS/$f.log" || true)
+    ((n == 0)) || echo "**Warning: $LOGS/$f.log has $n OutOfMemoryError lines; the figures above are not valid.**"
+  done
+  echo
+  echo "## Commands"
+  echo
+  echo '```sh'
+  echo "$CMD_API"
+  echo "$CMD_SERVER"
+  echo "$CMD_AGENT"
+  printf '%s\n' "${CMDS[@]}"
+  echo '```'
+  echo
+  echo "CPU is utime+stime from /proc/PID/stat of the server and agent JVMs, before and after each cell;"
+  echo "peak RSS is the highest VmRSS sampled every 0.5 s during the transfer."
+} >"$OUT"
+echo "written to $OUT"
