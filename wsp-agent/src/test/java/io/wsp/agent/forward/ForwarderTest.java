@@ -40,6 +40,10 @@ class ForwarderTest {
     private Forwarder forwarder;
     private final AtomicInteger backendCalls = new AtomicInteger();
     private final CountDownLatch slowStarted = new CountDownLatch(1);
+    /** What /slow sends after its first word: 16 MiB, more than loopback socket buffers hold. */
+    private static final int SLOW_CHUNK = 64 * 1024;
+    private static final int SLOW_CHUNKS = 256;
+
     private final CountDownLatch slowReleased = new CountDownLatch(1);
     private final CountDownLatch slowAbandoned = new CountDownLatch(1);
     private final CountDownLatch uploadStarted = new CountDownLatch(1);
@@ -96,9 +100,11 @@ class ForwarderTest {
             slowStarted.countDown();
             try {
                 slowReleased.await(10, TimeUnit.SECONDS);
-                // Keep writing: once the agent abandoned the call, a write fails.
-                for (int i = 0; i < 1000; i++) {
-                    out.write(new byte[1024]);
+                // Keep writing: once the agent abandoned the call, a write fails; buffering cannot
+                // hide a call left open.
+                byte[] chunk = new byte[SLOW_CHUNK];
+                for (int i = 0; i < SLOW_CHUNKS; i++) {
+                    out.write(chunk);
                     out.flush();
                 }
             } catch (InterruptedException e) {
@@ -250,7 +256,7 @@ class ForwarderTest {
         assertFalse(sink.done.isDone());
         slowReleased.countDown();
         sink.awaitDone();
-        assertEquals(5 + 1000 * 1024, sink.body.size());
+        assertEquals(5 + SLOW_CHUNKS * SLOW_CHUNK, sink.body.size());
     }
 
     @Test
