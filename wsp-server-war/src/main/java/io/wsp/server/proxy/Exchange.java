@@ -162,7 +162,12 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 pumpBody(c);
             }
         } catch (CallerGoneException e) {
-            callerGone(e.getMessage());
+            // The caller may still be listening (a body shorter than announced, a read error):
+            // tell it, rather than complete with a blank 200. The half-sent message ends the
+            // agent connection either way.
+            LOG.log(System.Logger.Level.WARNING, "request {0}: {1}", requestId, e.getMessage());
+            fail(HttpServletResponse.SC_BAD_REQUEST, "Request body incomplete", e.getMessage());
+            c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "request body incomplete");
             return;
         } catch (IOException | RuntimeException e) {
             abandon(c, "sending the request body failed: " + e.getMessage());
@@ -233,6 +238,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         long remaining = head.contentLength;
         while (true) {
             int n;
+            IOException readFailure = null;
             try {
                 n = in.read(buffer);
                 if (n > 0) {
@@ -240,6 +246,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 }
             } catch (IOException e) {
                 n = -2;
+                readFailure = e;
             }
             if (n == -1 && remaining <= 0) {
                 c.sendBinary(EMPTY, true);
@@ -251,7 +258,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                     c.sendBinary(EMPTY, true);
                     return;
                 }
-                throw new CallerGoneException("the caller's request body ended early");
+                throw new CallerGoneException(readFailure == null
+                        ? "the request body ended before its announced length"
+                        : "reading the request body failed: " + readFailure.getMessage());
             }
             if (remaining > 0) {
                 remaining -= n;
@@ -512,7 +521,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         // Not restarted.
     }
 
-    /** The caller stopped sending its body mid-way; distinct so it is not logged as an agent fault. */
+    /** The caller's body stopped mid-way; distinct so it is not taken for an agent fault. */
     private static final class CallerGoneException extends IOException {
         private static final long serialVersionUID = 1L;
 
