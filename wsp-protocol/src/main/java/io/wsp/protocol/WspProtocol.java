@@ -15,6 +15,9 @@ public final class WspProtocol {
     /** Caller header asking for one agent by id (ours only; the Go wsp picks at random). */
     public static final String AGENT_HEADER = "X-PROXY-AGENT";
 
+    /** Header carrying the id that ties one request together across callers, logs and APIs. */
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
     /** Status the Go agent (and ours) answers when it could not perform the request itself. */
     public static final int AGENT_ERROR_STATUS = 527;
 

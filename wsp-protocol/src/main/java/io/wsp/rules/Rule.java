@@ -1,5 +1,6 @@
 package io.wsp.rules;
 
+import io.wsp.protocol.Headers;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,24 +34,13 @@ public record Rule(Pattern method, Pattern url, Map<String, Pattern> headers) {
             return false;
         }
         for (Map.Entry<String, Pattern> h : this.headers.entrySet()) {
-            String value = firstValue(headers, h.getKey());
+            // Go's Header.Get: the first value, or "" when absent.
+            String value = Headers.first(headers, h.getKey()).orElse("");
             if (!h.getValue().matcher(value).find()) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** Header names are case-insensitive; Go's Header.Get gives the first value or "". */
-    private static String firstValue(Map<String, List<String>> headers, String name) {
-        if (headers != null) {
-            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-                if (e.getKey().equalsIgnoreCase(name) && e.getValue() != null && !e.getValue().isEmpty()) {
-                    return e.getValue().get(0);
-                }
-            }
-        }
-        return "";
     }
 
     private static Pattern compile(String what, String regex) {

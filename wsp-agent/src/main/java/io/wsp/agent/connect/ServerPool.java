@@ -238,13 +238,7 @@ public final class ServerPool implements ServerConnection.Listener {
             draining = true;
         }
         refill();
-        long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (this) {
-            long left;
-            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        }
+        awaitNoneOpen(grace);
     }
 
     /** Closes every connection and waits up to {@code timeout} for them to finish closing. */
@@ -257,6 +251,11 @@ public final class ServerPool implements ServerConnection.Listener {
         for (ServerConnection connection : toClose) {
             connection.close(CloseCodes.GOING_AWAY, "agent shutting down");
         }
+        awaitNoneOpen(timeout);
+    }
+
+    /** Waits until every connection has closed, or {@code timeout} has passed. */
+    private void awaitNoneOpen(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             long left;

@@ -4,6 +4,7 @@ import io.wsp.agent.forward.http1.Http1Client;
 import io.wsp.agent.forward.http1.Http1Exchange;
 import io.wsp.agent.forward.http1.Http1Response;
 import io.wsp.protocol.Frames;
+import io.wsp.protocol.Headers;
 import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
@@ -325,14 +326,7 @@ public final class Exchange {
 
     /** The server's X-Request-Id, so agent and server log lines about one request can be matched. */
     private static String requestId(RequestHead head) {
-        if (head.header != null) {
-            for (Map.Entry<String, List<String>> h : head.header.entrySet()) {
-                if (h.getKey().equalsIgnoreCase("X-Request-Id") && h.getValue() != null && !h.getValue().isEmpty()) {
-                    return h.getValue().get(0);
-                }
-            }
-        }
-        return "-";
+        return Headers.first(head.header, WspProtocol.REQUEST_ID_HEADER).orElse("-");
     }
 
     private synchronized boolean isCancelled() {
@@ -345,18 +339,14 @@ public final class Exchange {
                 : destination.getScheme() + "://" + destination.getRawAuthority() + destination.getRawPath();
     }
 
-    /** The first Content-Length value, or unknown; names compared ignoring case. */
+    /** The first Content-Length value, or unknown. */
     private static long contentLength(Map<String, List<String>> headers) {
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            if (h.getKey().equalsIgnoreCase("Content-Length") && !h.getValue().isEmpty()) {
-                try {
-                    return Long.parseLong(h.getValue().get(0).strip());
-                } catch (NumberFormatException e) {
-                    return WspProtocol.UNKNOWN_LENGTH;
-                }
-            }
+        try {
+            return Headers.first(headers, "Content-Length").map(v -> Long.parseLong(v.strip()))
+                    .orElse(WspProtocol.UNKNOWN_LENGTH);
+        } catch (NumberFormatException e) {
+            return WspProtocol.UNKNOWN_LENGTH;
         }
-        return WspProtocol.UNKNOWN_LENGTH;
     }
 
     private static Map<String, List<String>> endToEnd(Map<String, List<String>> headers) {

@@ -1,5 +1,6 @@
 package io.wsp.server.proxy;
 
+import io.wsp.protocol.WspProtocol;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
  */
 final class RequestId {
 
-    static final String HEADER = "X-Request-Id";
+    static final String HEADER = WspProtocol.REQUEST_ID_HEADER;
 
     /** Plain enough to go into a log line or a header without escaping. */
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");

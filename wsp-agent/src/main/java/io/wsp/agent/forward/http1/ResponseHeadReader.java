@@ -1,5 +1,6 @@
 package io.wsp.agent.forward.http1;
 
+import io.wsp.protocol.Headers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,12 +23,7 @@ final class ResponseHeadReader {
 
         /** Values of {@code name}, ignoring its case. */
         List<String> all(String name) {
-            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-                if (h.getKey().equalsIgnoreCase(name)) {
-                    return h.getValue();
-                }
-            }
-            return List.of();
+            return Headers.all(headers, name);
         }
 
         /** True when a Connection header carries the token {@code close}. */
