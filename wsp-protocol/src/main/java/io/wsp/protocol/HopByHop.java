@@ -1,6 +1,10 @@
 package io.wsp.protocol;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,5 +21,37 @@ public final class HopByHop {
 
     public static boolean isHopByHop(String name) {
         return NAMES.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The header names, lower case, that a Connection header declares hop-by-hop as well. */
+    public static Set<String> connectionOptions(Map<String, List<String>> headers) {
+        Set<String> names = new HashSet<>();
+        for (String value : Headers.all(headers, "Connection")) {
+            if (value != null) {
+                for (String option : value.split(",")) {
+                    names.add(option.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * A copy without the hop-by-hop headers, those the Connection header names, and HTTP/2
+     * pseudo-headers (":status"), in the original order.
+     */
+    public static Map<String, List<String>> endToEnd(Map<String, List<String>> headers) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        if (headers == null) {
+            return copy;
+        }
+        Set<String> named = connectionOptions(headers);
+        headers.forEach((name, values) -> {
+            if (name != null && values != null && !name.startsWith(":") && !isHopByHop(name)
+                    && !named.contains(name.toLowerCase(Locale.ROOT))) {
+                copy.put(name, values);
+            }
+        });
+        return copy;
     }
 }

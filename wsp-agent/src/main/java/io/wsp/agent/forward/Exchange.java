@@ -21,7 +21,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -290,7 +289,7 @@ public final class Exchange {
     private void relayBody(int status, Map<String, List<String>> headers, InputStream body) {
         boolean headSent = false;
         try (body) {
-            sink.sendHead(new ResponseHead(status, endToEnd(headers), contentLength(headers)));
+            sink.sendHead(new ResponseHead(status, HopByHop.endToEnd(headers), contentLength(headers)));
             headSent = true;
             byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
             int n;
@@ -347,16 +346,6 @@ public final class Exchange {
         } catch (NumberFormatException e) {
             return WspProtocol.UNKNOWN_LENGTH;
         }
-    }
-
-    private static Map<String, List<String>> endToEnd(Map<String, List<String>> headers) {
-        Map<String, List<String>> copy = new LinkedHashMap<>();
-        headers.forEach((name, values) -> {
-            if (!name.startsWith(":") && !HopByHop.isHopByHop(name)) {
-                copy.put(name, values);
-            }
-        });
-        return copy;
     }
 
     /** A short, secret-free reason for a failed call, in the words an operator would search for. */

@@ -80,13 +80,7 @@ final class OutboundRequest {
      * ...) and sets them itself; those and any other header it rejects are skipped, not fatal.
      */
     private static void copyHeaders(Map<String, List<String>> headers, HttpRequest.Builder builder) {
-        if (headers == null) {
-            return;
-        }
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            if (h.getValue() == null || HopByHop.isHopByHop(h.getKey())) {
-                continue;
-            }
+        for (Map.Entry<String, List<String>> h : HopByHop.endToEnd(headers).entrySet()) {
             for (String value : h.getValue()) {
                 try {
                     builder.header(h.getKey(), value);

@@ -398,14 +398,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private void copyHeaders(Map<String, List<String>> headers) {
-        if (headers == null) {
-            return;
-        }
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+        for (Map.Entry<String, List<String>> h : HopByHop.endToEnd(headers).entrySet()) {
             String name = h.getKey();
             // The request id was set when the request came in; the API's copy would only repeat it.
-            if (HopByHop.isHopByHop(name) || name.equalsIgnoreCase("Content-Length")
-                    || name.equalsIgnoreCase(RequestId.HEADER) || h.getValue() == null) {
+            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase(RequestId.HEADER)) {
                 continue;
             }
             for (String value : h.getValue()) {

@@ -6,7 +6,6 @@ import io.wsp.protocol.WspProtocol;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,23 +23,16 @@ final class RequestHeads {
      * headers: the internal API sees who called, over which scheme and host, and under which id.
      */
     static RequestHead from(HttpServletRequest request, String destination, String requestId) {
-        Set<String> skip = new HashSet<>(Set.of("host", "content-length",
+        Set<String> skip = Set.of("host", "content-length",
                 WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT),
                 WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT), "x-forwarded-for", "x-forwarded-proto",
-                "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT)));
-        // Connection may name further headers that belong to this hop only.
-        for (String connection : Collections.list(request.getHeaders("Connection"))) {
-            for (String name : connection.split(",")) {
-                skip.add(name.trim().toLowerCase(Locale.ROOT));
-            }
-        }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
+                "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT));
+        Map<String, List<String>> all = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
-            if (HopByHop.isHopByHop(name) || skip.contains(name.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
+            all.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
         }
+        Map<String, List<String>> headers = HopByHop.endToEnd(all);
+        headers.keySet().removeIf(name -> skip.contains(name.toLowerCase(Locale.ROOT)));
         List<String> forwardedFor = new ArrayList<>(Collections.list(request.getHeaders("X-Forwarded-For")));
         forwardedFor.add(request.getRemoteAddr());
         headers.put("X-Forwarded-For", List.of(String.join(", ", forwardedFor)));

@@ -3,7 +3,6 @@ package io.wsp.agent.forward.http1;
 import io.wsp.protocol.HopByHop;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +35,7 @@ final class RequestHeadEncoder {
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         head.append("Host: ").append(route.hostHeader()).append("\r\n");
         if (headers != null) {
-            Set<String> named = connectionOptions(headers);
+            Set<String> named = HopByHop.connectionOptions(headers);
             for (Map.Entry<String, List<String>> h : headers.entrySet()) {
                 String name = h.getKey();
                 if (name == null || !isToken(name)) {
@@ -82,23 +81,6 @@ final class RequestHeadEncoder {
             }
         }
         return target;
-    }
-
-    /** Headers the caller's Connection header names are hop-by-hop too (RFC 9110 7.6.1). */
-    private static Set<String> connectionOptions(Map<String, List<String>> headers) {
-        Set<String> names = new HashSet<>();
-        headers.forEach((name, values) -> {
-            if (name != null && name.equalsIgnoreCase("connection") && values != null) {
-                for (String value : values) {
-                    if (value != null) {
-                        for (String option : value.split(",")) {
-                            names.add(option.strip().toLowerCase(Locale.ROOT));
-                        }
-                    }
-                }
-            }
-        });
-        return names;
     }
 
     /** RFC 9110 token: visible ASCII except delimiters. */
