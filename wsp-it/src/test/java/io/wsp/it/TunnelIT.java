@@ -320,21 +320,35 @@ class TunnelIT {
 
     @Test
     void agentLostAfterTheHeadAbortsTheCallersResponse() throws Exception {
+        agent("bystander", 1, 1);
+        long uploadSize = 8L * 1024 * 1024;
+        String uploadSha = TestData.sha256Hex(uploadSize);
         for (String variant : List.of("", "&chunked")) {
             Agent agent = agent("midstream", 1, 1);
             long size = 4L * 1024 * 1024 * 1024;
             HttpResponse<InputStream> r = wsp.client.send(
-                    wsp.request(api.url("/download?size=" + size + variant)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    wsp.request(api.url("/download?size=" + size + variant)).header("X-PROXY-AGENT", "midstream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, r.statusCode());
             try (InputStream body = r.body()) {
                 assertTrue(body.readNBytes(1024).length == 1024);
                 agent.close();
+                // Aborting once stalled other HTTP/2 callers until the aborted connection closed.
+                for (int i = 0; i < 2; i++) {
+                    HttpClient other = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+                    other.send(HttpRequest.newBuilder(wsp.requestUri().resolve("status")).build(), HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<String> up = other.send(wsp.request(api.url("/upload")).header("X-PROXY-AGENT", "bystander")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(uploadSize))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(HttpClient.Version.HTTP_2, up.version());
+                    assertEquals(uploadSize + " " + uploadSha, up.body(), "an upload while another response is aborted");
+                }
                 IOException broken = assertThrows(IOException.class, () -> body.transferTo(java.io.OutputStream.nullOutputStream()),
                         "a response cut short must end in an error, never look complete" + variant);
                 assertTrue(broken.getMessage() != null || broken.getCause() != null);
             }
             agents.remove(agent);
-            wsp.awaitNoAgents();
+            wsp.awaitGone("midstream");
         }
     }
 

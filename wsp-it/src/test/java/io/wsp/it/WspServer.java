@@ -77,6 +77,11 @@ final class WspServer {
                         .anyMatch(a -> a.getString("id").equals(agentId) && a.getInt("idle") >= idle));
     }
 
+    void awaitGone(String agentId) throws IOException, InterruptedException {
+        awaitStatus("agent " + agentId + " gone", s -> s.getJsonArray("agents").stream().map(JsonValue::asJsonObject)
+                .noneMatch(a -> a.getString("id").equals(agentId)));
+    }
+
     void awaitNoAgents() throws IOException, InterruptedException {
         awaitStatus("no agents", s -> s.getJsonArray("agents").isEmpty());
     }

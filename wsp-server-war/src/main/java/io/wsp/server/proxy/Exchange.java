@@ -434,7 +434,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
      */
     private void abortCaller() {
         if (callerAbort != null) {
-            callerAbort.abort(async);
+            callerAbort.abort(async, timers.executor());
         } else {
             completeQuietly();
         }
