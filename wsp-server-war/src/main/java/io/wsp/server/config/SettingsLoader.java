@@ -26,20 +26,20 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Builds {@link ServerSettings} from, in rising precedence: defaults, a YAML file (the Go wsp
  * server's format, plus wsp's own keys), then each setting's system property {@code wsp.<name>} or
  * environment variable {@code WSP_<NAME>}. The YAML file is the one named by {@code wsp.config},
- * else {@value #PACKAGED_CONFIG} inside the WAR when there is one.
+ * else {@value #PACKAGED_CONFIG} on the WAR's class path ({@code WEB-INF/classes}) when there is one.
  */
 public final class SettingsLoader {
 
     private static final System.Logger LOG = System.getLogger(SettingsLoader.class.getName());
 
     /** Lets a deployment carry its own settings, e.g. a WAR rebuilt with its keys. */
-    static final String PACKAGED_CONFIG = "/WEB-INF/wsp.yaml";
+    static final String PACKAGED_CONFIG = "wsp.yaml";
 
     private final UnaryOperator<String> systemProperties;
     private final UnaryOperator<String> environment;
     private final Function<String, InputStream> warResources;
 
-    /** {@code warResources} opens a file inside the WAR, or gives null when there is none. */
+    /** {@code warResources} opens a resource on the WAR's class path, or gives null when there is none. */
     public SettingsLoader(UnaryOperator<String> systemProperties, UnaryOperator<String> environment,
                           Function<String, InputStream> warResources) {
         this.systemProperties = systemProperties;

@@ -5,7 +5,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import jakarta.servlet.ServletContext;
 
 /** Loads the settings once per deployment and logs them (secrets masked). */
 @ApplicationScoped
@@ -20,8 +19,9 @@ public class SettingsProducer {
 
     @Produces
     @Singleton
-    ServerSettings settings(ServletContext war) {
-        ServerSettings settings = SettingsLoader.fromSystem(war::getResourceAsStream).load();
+    ServerSettings settings() {
+        ServerSettings settings = SettingsLoader.fromSystem(SettingsProducer.class.getClassLoader()::getResourceAsStream)
+                .load();
         LOG.log(System.Logger.Level.INFO, "wsp server settings: {0}", settings);
         return settings;
     }

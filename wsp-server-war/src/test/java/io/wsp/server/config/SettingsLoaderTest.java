@@ -172,7 +172,7 @@ class SettingsLoaderTest {
 
     @Test
     void aConfigFilePackagedInTheWarIsReadWhenWspConfigNamesNone() throws Exception {
-        Map<String, String> war = Map.of("/WEB-INF/wsp.yaml", "timeout: 777\n");
+        Map<String, String> war = Map.of("wsp.yaml", "timeout: 777\n");
         Function<String, InputStream> resources = path -> war.containsKey(path)
                 ? new ByteArrayInputStream(war.get(path).getBytes(StandardCharsets.UTF_8)) : null;
         assertEquals(Duration.ofMillis(777), new SettingsLoader(Map.<String, String>of()::get, Map.<String, String>of()::get,
