@@ -2,7 +2,6 @@ package io.wsp.server.auth;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -90,10 +89,5 @@ public final class CallerAuthenticator {
             }
         }
         return found;
-    }
-
-    @Override
-    public String toString() {
-        return mode().name().toLowerCase(Locale.ROOT) + " (" + keys.size() + " keys)";
     }
 }
