@@ -56,18 +56,12 @@ public class ProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestId.of(request);
         response.setHeader(RequestId.HEADER, requestId);
-        Optional<Caller> authenticated = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
-                request.getHeader(CallerAuthenticator.API_KEY_HEADER));
-        if (authenticated.isEmpty()) {
-            counters.callUnauthenticated();
-            LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: missing or unknown API key", requestId,
-                    request.getRemoteAddr());
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"wsp\"");
-            refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized",
-                    "an API key is required: Authorization: Bearer <key> or " + CallerAuthenticator.API_KEY_HEADER + ": <key>");
+        Caller caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
+                request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
+        if (caller == null) {
+            unauthenticated(request, response, requestId);
             return;
         }
-        Caller caller = authenticated.get();
         String destination;
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
@@ -101,6 +95,17 @@ public class ProxyServlet extends HttpServlet {
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
         new Exchange(async, head, requestId, registry, codec, timers, settings).start(settings.timeout(), agentId);
+    }
+
+    /** Says the same for a missing and a wrong key, so a guess learns nothing. */
+    private void unauthenticated(HttpServletRequest request, HttpServletResponse response, String requestId)
+            throws IOException {
+        counters.callUnauthenticated();
+        LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: missing or unknown API key", requestId,
+                request.getRemoteAddr());
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"wsp\"");
+        refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized",
+                "an API key is required: Authorization: Bearer <key> or " + CallerAuthenticator.API_KEY_HEADER + ": <key>");
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,
