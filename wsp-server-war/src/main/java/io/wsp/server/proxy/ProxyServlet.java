@@ -86,8 +86,8 @@ public class ProxyServlet extends HttpServlet {
             caller.checkDestination(head.method, destination, head.header);
         } catch (ForbiddenException e) {
             counters.callForbidden();
-            LOG.log(System.Logger.Level.WARNING, "request {0}: caller {1} refused: {2}", requestId, caller.name(),
-                    e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "request {0} from {1}: caller {2} refused: {3}", requestId,
+                    request.getRemoteAddr(), caller.name(), e.getMessage());
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Forbidden for this API key", e.getMessage());
             return;
         }
