@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 
 SERVER_PORT=${WSP_DEMO_PORT:-8080}
 API_PORT=${WSP_DEMO_API_PORT:-8081}
-# A fresh random secret per run: the agent and the server share it; nobody else knows it.
-SECRET=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+# Fresh random keys per run: the agent and the server share the secret; callers of /request
+# present the caller key (the printed curls do).
+random_key() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
+SECRET=$(random_key)
+CALLER_KEY=$(random_key)
 LOGS=target/demo
 mkdir -p "$LOGS"
 pids=()
@@ -45,7 +48,7 @@ wait_for() { # url what log
 java demo/DemoApi.java "$API_PORT" > "$LOGS/api.log" 2>&1 &
 pids+=($!)
 
-WSP_SECRET_KEY=$SECRET java -Xmx256m -jar "$PAYARA" --deploy wsp-server-war/target/wsp.war --contextroot / \
+WSP_SECRET_KEY=$SECRET WSP_CALLER_KEYS=$CALLER_KEY java -Xmx256m -jar "$PAYARA" --deploy wsp-server-war/target/wsp.war --contextroot / \
   --port "$SERVER_PORT" --nohazelcast --prebootcommandfile payara-config/pre-boot-commands.asadmin \
   > "$LOGS/server.log" 2>&1 &
 pids+=($!)
@@ -67,12 +70,13 @@ curl -fsS "http://127.0.0.1:$SERVER_PORT/status" | grep -q '"id":"demo-agent"' |
 cat <<TXT
 
 wsp is running: server http://127.0.0.1:$SERVER_PORT, agent "demo-agent", internal API http://127.0.0.1:$API_PORT
-Try:
+Try (this run's caller key is $CALLER_KEY):
 
-  curl -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/hello' http://127.0.0.1:$SERVER_PORT/request
+  curl -H 'Authorization: Bearer $CALLER_KEY' -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/hello' http://127.0.0.1:$SERVER_PORT/request
 
-  curl -N -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/events' http://127.0.0.1:$SERVER_PORT/request
-  curl -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/echo' --data-binary 'hi there' http://127.0.0.1:$SERVER_PORT/request
+  curl -N -H 'X-API-Key: $CALLER_KEY' -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/events' http://127.0.0.1:$SERVER_PORT/request
+  curl -H 'X-API-Key: $CALLER_KEY' -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/echo' --data-binary 'hi there' http://127.0.0.1:$SERVER_PORT/request
+  curl -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/hello' http://127.0.0.1:$SERVER_PORT/request   # no key: 401
   curl http://127.0.0.1:$SERVER_PORT/status
 
 Logs in $LOGS/. Ctrl-C stops everything.

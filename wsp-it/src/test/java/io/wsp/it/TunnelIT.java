@@ -405,6 +405,14 @@ class TunnelIT {
     }
 
     @Test
+    void withoutCallerKeysStatusSaysCallerAuthIsOff() throws Exception {
+        JsonObject security = wsp.status().getJsonObject("security");
+        assertEquals("off", security.getString("callerAuth"));
+        assertEquals(0, security.getInt("callerKeys"));
+        assertTrue(security.getBoolean("sharedAgentKey"));
+    }
+
+    @Test
     void readinessFollowsWhetherAnyAgentIsConnected() throws Exception {
         wsp.awaitNoAgents();
         assertEquals(200, health("live").statusCode());

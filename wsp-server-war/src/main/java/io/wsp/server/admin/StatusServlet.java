@@ -1,5 +1,8 @@
 package io.wsp.server.admin;
 
+import io.wsp.server.auth.AgentCredentials;
+import io.wsp.server.auth.AuthCounters;
+import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
@@ -10,7 +13,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** {@code /status}: every connected agent with its connection counts, and totals, as JSON. */
+/**
+ * {@code /status}: every connected agent with its connection counts, totals, and how callers and
+ * agents are authenticated with the refusals so far, as JSON.
+ */
 @WebServlet(urlPatterns = "/status")
 public class StatusServlet extends HttpServlet {
 
@@ -18,6 +24,15 @@ public class StatusServlet extends HttpServlet {
 
     @Inject
     transient AgentRegistry registry;
+
+    @Inject
+    transient CallerAuthenticator callers;
+
+    @Inject
+    transient AgentCredentials agents;
+
+    @Inject
+    transient AuthCounters counters;
 
     private transient Jsonb jsonb;
 
@@ -31,7 +46,7 @@ public class StatusServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        jsonb.toJson(StatusReport.of(registry.status()), response.getWriter());
+        jsonb.toJson(StatusReport.of(registry.status(), StatusReport.Security.of(callers, agents, counters)), response.getWriter());
     }
 
     @Override

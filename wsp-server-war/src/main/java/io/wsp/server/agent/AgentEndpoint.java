@@ -3,6 +3,9 @@ package io.wsp.server.agent;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.WspProtocol;
+import io.wsp.server.auth.AgentCredentials;
+import io.wsp.server.auth.AgentPrincipal;
+import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -28,6 +31,12 @@ public class AgentEndpoint {
     @Inject
     AgentRegistry registry;
 
+    @Inject
+    AgentCredentials credentials;
+
+    @Inject
+    AuthCounters counters;
+
     private AgentConnection connection;
 
     @OnOpen
@@ -50,6 +59,10 @@ public class AgentEndpoint {
         }
         try {
             Greeting greeting = Greeting.parse(message);
+            if (!credentials.permits(session.getUserPrincipal(), greeting.agentId())) {
+                refuse(session, greeting.agentId());
+                return;
+            }
             connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize());
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
@@ -57,6 +70,15 @@ public class AgentEndpoint {
             LOG.log(System.Logger.Level.WARNING, "agent greeting refused: {0}", e.getMessage());
             closeQuietly(session, e.getMessage());
         }
+    }
+
+    /** The key was good but not for this id: closed with no detail, like the 401 before the upgrade. */
+    private void refuse(Session session, String agentId) {
+        counters.registrationRefused();
+        String from = session.getUserPrincipal() instanceof AgentPrincipal p ? p.remoteAddress() : "an unchecked handshake";
+        LOG.log(System.Logger.Level.WARNING, "agent registration refused from {0}: its key is not for agent id {1}",
+                from, agentId);
+        closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");
     }
 
     @OnMessage
@@ -100,9 +122,13 @@ public class AgentEndpoint {
     }
 
     private static void closeQuietly(Session session, String reason) {
+        closeQuietly(session, CloseReason.CloseCodes.getCloseCode(WspProtocol.CLOSE_PROTOCOL_ERROR), reason);
+    }
+
+    private static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(WspProtocol.CLOSE_PROTOCOL_ERROR), reason));
+                session.close(new CloseReason(code, reason));
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "close failed: {0}", e.getMessage());

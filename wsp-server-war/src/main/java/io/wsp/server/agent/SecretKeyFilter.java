@@ -1,21 +1,27 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.WspProtocol;
-import io.wsp.server.config.ServerSettings;
+import io.wsp.server.auth.AgentCredentials;
+import io.wsp.server.auth.AgentPrincipal;
+import io.wsp.server.auth.AuthCounters;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Optional;
 
 /**
- * Refuses an agent handshake without the right {@code X-SECRET-KEY} before the WebSocket upgrade,
- * so the agent gets a plain 401 instead of an upgraded connection that is then closed.
+ * Refuses an agent handshake whose {@code X-SECRET-KEY} is none of ours before the WebSocket
+ * upgrade, so the agent gets a plain 401 instead of an upgraded connection that is then closed.
+ * The agent id only arrives with the greeting, after the upgrade; so what the key proved goes on
+ * as the request's principal, which the WebSocket session keeps, and {@link AgentEndpoint} checks
+ * the id against it.
  */
 @WebFilter(urlPatterns = "/register")
 public class SecretKeyFilter extends HttpFilter {
@@ -24,12 +30,22 @@ public class SecretKeyFilter extends HttpFilter {
     private static final System.Logger LOG = System.getLogger(SecretKeyFilter.class.getName());
 
     @Inject
-    ServerSettings settings;
+    transient AgentCredentials credentials;
+
+    @Inject
+    transient AuthCounters counters;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (settings.secretKeyRequired() && !matches(request.getHeader(WspProtocol.SECRET_KEY_HEADER))) {
+        if (!credentials.required()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<AgentPrincipal> proved = credentials.authenticate(request.getHeader(WspProtocol.SECRET_KEY_HEADER),
+                request.getRemoteAddr());
+        if (proved.isEmpty()) {
+            counters.registrationRefused();
             LOG.log(System.Logger.Level.WARNING, "agent registration refused from {0}: wrong or missing secret key",
                     request.getRemoteAddr());
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
@@ -37,15 +53,11 @@ public class SecretKeyFilter extends HttpFilter {
             response.getWriter().write("unauthorized\n");
             return;
         }
-        chain.doFilter(request, response);
-    }
-
-    /** Constant-time, so response timing does not reveal how much of a guess was right. */
-    private boolean matches(String given) {
-        if (given == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                settings.secretKey().getBytes(StandardCharsets.UTF_8));
+        chain.doFilter(new HttpServletRequestWrapper(request) {
+            @Override
+            public Principal getUserPrincipal() {
+                return proved.get();
+            }
+        }, response);
     }
 }

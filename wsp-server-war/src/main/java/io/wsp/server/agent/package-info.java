@@ -1,2 +1,2 @@
-/** Where agents connect: the registration endpoint, its secret check, and one object per connection. */
+/** Where agents connect: the registration endpoint, its key check, and one object per connection. */
 package io.wsp.server.agent;

@@ -1,7 +1,10 @@
 package io.wsp.server.config;
 
 import io.wsp.rules.RuleSet;
+import io.wsp.server.auth.AgentKey;
+import io.wsp.server.auth.CallerKey;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The server's effective settings, immutable once loaded.
@@ -15,9 +18,13 @@ import java.time.Duration;
  *                     intervals drop the connection
  * @param maxWaiting  how many requests may wait for an idle connection at once
  * @param rules       which destinations callers may reach through this server
+ * @param agentKeys   per-agent registration keys, each for its own agent id only
+ * @param callerKeys  API keys callers of {@code /request} may present
+ * @param requireCallerAuth whether {@code /request} refuses callers without a known key
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
-                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, RuleSet rules) {
+                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, RuleSet rules,
+                             List<AgentKey> agentKeys, List<CallerKey> callerKeys, boolean requireCallerAuth) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
@@ -52,16 +59,16 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must not be negative");
         }
+        agentKeys = List.copyOf(agentKeys);
+        callerKeys = List.copyOf(callerKeys);
     }
 
-    public boolean secretKeyRequired() {
-        return !secretKey.isEmpty();
-    }
-
-    /** For the start-up log line: the secret is never printed, only whether one is set. */
+    /** For the start-up log line: secrets are never printed, only whether and how many are set. */
     @Override
     public String toString() {
-        return "secretKey=" + (secretKeyRequired() ? "****" : "(none)") + " timeout=" + timeout.toMillis()
+        return "secretKey=" + (secretKey.isEmpty() ? "(none)" : "****") + " agentKeys=" + agentKeys.size()
+                + " callerKeys=" + callerKeys.size() + " requireCallerAuth=" + requireCallerAuth
+                + " timeout=" + timeout.toMillis()
                 + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
                 + "ms bodyIdleTimeout=" + bodyIdleTimeout.toMillis() + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
                 + " blacklist=" + rules.blacklistSize();

@@ -1,38 +1,54 @@
 package io.wsp.server.config;
 
 import io.wsp.rules.RuleSet;
+import io.wsp.server.auth.AgentKey;
+import io.wsp.server.auth.CallerKey;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Builds {@link ServerSettings} from, in rising precedence: defaults, the YAML file named by
- * {@code wsp.config} (the Go wsp server's format), then each setting's system property
- * {@code wsp.<name>} or environment variable {@code WSP_<NAME>}.
+ * Builds {@link ServerSettings} from, in rising precedence: defaults, a YAML file (the Go wsp
+ * server's format, plus wsp's own keys), then each setting's system property {@code wsp.<name>} or
+ * environment variable {@code WSP_<NAME>}. The YAML file is the one named by {@code wsp.config},
+ * else {@value #PACKAGED_CONFIG} on the WAR's class path ({@code WEB-INF/classes}) when there is one.
  */
 public final class SettingsLoader {
 
     private static final System.Logger LOG = System.getLogger(SettingsLoader.class.getName());
 
+    /** Lets a deployment carry its own settings, e.g. a WAR rebuilt with its keys. */
+    static final String PACKAGED_CONFIG = "wsp.yaml";
+
     private final UnaryOperator<String> systemProperties;
     private final UnaryOperator<String> environment;
+    private final Function<String, InputStream> warResources;
 
-    public SettingsLoader(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    /** {@code warResources} opens a resource on the WAR's class path, or gives null when there is none. */
+    public SettingsLoader(UnaryOperator<String> systemProperties, UnaryOperator<String> environment,
+                          Function<String, InputStream> warResources) {
         this.systemProperties = systemProperties;
         this.environment = environment;
+        this.warResources = warResources;
     }
 
-    public static SettingsLoader fromSystem() {
-        return new SettingsLoader(System::getProperty, System::getenv);
+    public static SettingsLoader fromSystem(Function<String, InputStream> warResources) {
+        return new SettingsLoader(System::getProperty, System::getenv, warResources);
     }
 
     public ServerSettings load() {
@@ -41,14 +57,19 @@ public final class SettingsLoader {
         Duration idleTimeout = ServerSettings.DEFAULT_IDLE_TIMEOUT;
         Duration responseTimeout = ServerSettings.DEFAULT_RESPONSE_TIMEOUT;
         RuleSet rules = RuleSet.allowAll();
+        List<AgentKey> agentKeys = List.of();
+        List<CallerKey> callerKeys = new ArrayList<>();
+        Object requireCallerAuth = null;
 
-        String configPath = setting("config");
-        if (configPath != null && !configPath.isBlank()) {
-            Map<String, Object> file = readYaml(Path.of(configPath));
+        Map<String, Object> file = configFile();
+        if (!file.isEmpty()) {
             secretKey = string(file, "secretkey", secretKey);
             timeout = millis(file.get("timeout"), "timeout", timeout);
             idleTimeout = millis(file.get("idletimeout"), "idletimeout", idleTimeout);
             rules = RuleSet.fromConfig(list(file, "whitelist"), list(file, "blacklist"));
+            agentKeys = AuthEntries.agents(list(file, "agents"));
+            callerKeys.addAll(AuthEntries.callers(list(file, "callers")));
+            requireCallerAuth = file.get("requirecallerauth");
             for (String ignored : List.of("host", "port")) {
                 if (file.containsKey(ignored)) {
                     LOG.log(System.Logger.Level.INFO, "wsp config: ''{0}'' ignored: the container owns the listener", ignored);
@@ -59,6 +80,14 @@ public final class SettingsLoader {
         if (s != null) {
             secretKey = s;
         }
+        String keyList = setting("callerKeys");
+        if (keyList != null) {
+            callerKeys.addAll(AuthEntries.keyList(keyList));
+        }
+        String required = setting("requireCallerAuth");
+        if (required != null) {
+            requireCallerAuth = required;
+        }
         timeout = millis(setting("timeout"), "wsp.timeout", timeout);
         idleTimeout = millis(setting("idleTimeout"), "wsp.idleTimeout", idleTimeout);
         responseTimeout = millis(setting("responseTimeout"), "wsp.responseTimeout", responseTimeout);
@@ -67,7 +96,27 @@ public final class SettingsLoader {
         Duration pingInterval = millis(setting("pingInterval"), "wsp.pingInterval", ServerSettings.DEFAULT_PING_INTERVAL);
         int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
-                maxWaiting, rules);
+                maxWaiting, rules, agentKeys, callerKeys,
+                // Secure by default once any key exists; before that, callers are not locked out.
+                flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()));
+    }
+
+    private Map<String, Object> configFile() {
+        String configPath = setting("config");
+        if (configPath != null && !configPath.isBlank()) {
+            Path path = Path.of(configPath);
+            try (Reader reader = Files.newBufferedReader(path)) {
+                return readYaml(reader, path.toString());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read wsp config " + path + ": " + e.getMessage(), e);
+            }
+        }
+        try (InputStream packaged = warResources.apply(PACKAGED_CONFIG)) {
+            return packaged == null ? Map.of()
+                    : readYaml(new InputStreamReader(packaged, StandardCharsets.UTF_8), PACKAGED_CONFIG);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read wsp config " + PACKAGED_CONFIG + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code secretKey} is read from {@code wsp.secretKey}, then from {@code WSP_SECRET_KEY}. */
@@ -79,23 +128,26 @@ public final class SettingsLoader {
         return value;
     }
 
-    private static Map<String, Object> readYaml(Path path) {
-        try (Reader reader = Files.newBufferedReader(path)) {
+    private static Map<String, Object> readYaml(Reader reader, String name) {
+        try {
             Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
             if (root == null) {
                 return Map.of();
             }
             if (!(root instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException("wsp config " + path + " is not a YAML mapping");
+                throw new IllegalArgumentException("wsp config " + name + " is not a YAML mapping");
             }
-            Map<String, Object> lower = new java.util.HashMap<>();
-            map.forEach((k, v) -> lower.put(String.valueOf(k).toLowerCase(Locale.ROOT), v));
-            return lower;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read wsp config " + path + ": " + e.getMessage(), e);
+            return lowerKeys(map);
         } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            throw new IllegalArgumentException("wsp config " + path + " is not valid YAML: " + e.getMessage(), e);
+            throw new IllegalArgumentException("wsp config " + name + " is not valid YAML: " + e.getMessage(), e);
         }
+    }
+
+    /** YAML keys are case-insensitive, as in the Go wsp. */
+    static Map<String, Object> lowerKeys(Map<?, ?> map) {
+        Map<String, Object> lower = new HashMap<>();
+        map.forEach((k, v) -> lower.put(String.valueOf(k).toLowerCase(Locale.ROOT), v));
+        return lower;
     }
 
     private static String string(Map<String, Object> file, String key, String fallback) {
@@ -104,7 +156,7 @@ public final class SettingsLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Map<String, Object> file, String key) {
+    static List<Map<String, Object>> list(Map<String, Object> file, String key) {
         Object v = file.get(key);
         if (v == null) {
             return List.of();
@@ -113,6 +165,17 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("wsp config: " + key + " must be a list");
         }
         return (List<Map<String, Object>>) v;
+    }
+
+    private static boolean flag(Object value, String name, boolean fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        return switch (String.valueOf(value).trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false: " + value);
+        };
     }
 
     private static int count(String value, String name, int fallback) {

@@ -1,2 +1,2 @@
-/** Server settings: system properties, environment variables and the Go wsp YAML file. */
+/** Server settings: system properties, environment variables and the YAML file (the Go wsp format plus wsp keys). */
 package io.wsp.server.config;

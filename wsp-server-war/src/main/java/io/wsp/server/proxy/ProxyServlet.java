@@ -5,6 +5,10 @@ import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.Timers;
+import io.wsp.server.auth.AuthCounters;
+import io.wsp.server.auth.Caller;
+import io.wsp.server.auth.CallerAuthenticator;
+import io.wsp.server.auth.ForbiddenException;
 import io.wsp.server.config.ServerSettings;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
@@ -17,13 +21,14 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * {@code /request}: validates the caller's destination and hands the request to an
- * {@link Exchange}, which carries it over an agent connection. Every HTTP method is forwarded.
+ * {@code /request}: authenticates the caller, validates its destination and hands the request to
+ * an {@link Exchange}, which carries it over an agent connection. Every HTTP method is forwarded.
  */
 @WebServlet(urlPatterns = "/request", asyncSupported = true)
 public class ProxyServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(ProxyServlet.class.getName());
 
     @Inject
     transient AgentRegistry registry;
@@ -33,6 +38,12 @@ public class ProxyServlet extends HttpServlet {
 
     @Inject
     transient Timers timers;
+
+    @Inject
+    transient CallerAuthenticator callers;
+
+    @Inject
+    transient AuthCounters counters;
 
     private transient HeadCodec codec;
 
@@ -45,6 +56,12 @@ public class ProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestId.of(request);
         response.setHeader(RequestId.HEADER, requestId);
+        Caller caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
+                request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
+        if (caller == null) {
+            unauthenticated(request, response, requestId);
+            return;
+        }
         String destination;
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
@@ -58,16 +75,37 @@ public class ProxyServlet extends HttpServlet {
                     WspProtocol.AGENT_HEADER + " must be an agent id: 1-200 printable characters without spaces");
             return;
         }
-        RequestHead head = RequestHeads.from(request, destination, requestId);
+        RequestHead head = RequestHeads.from(request, destination, requestId, caller.credentialHeader());
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
+            return;
+        }
+        try {
+            agentId = caller.agent(agentId);
+            caller.checkDestination(head.method, destination, head.header);
+        } catch (ForbiddenException e) {
+            counters.callForbidden();
+            LOG.log(System.Logger.Level.WARNING, "request {0} from {1}: caller {2} refused: {3}", requestId,
+                    request.getRemoteAddr(), caller.name(), e.getMessage());
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Forbidden for this API key", e.getMessage());
             return;
         }
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
         new Exchange(async, head, requestId, registry, codec, timers, settings).start(settings.timeout(), agentId);
+    }
+
+    /** Says the same for a missing and a wrong key, so a guess learns nothing. */
+    private void unauthenticated(HttpServletRequest request, HttpServletResponse response, String requestId)
+            throws IOException {
+        counters.callUnauthenticated();
+        LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: missing or unknown API key", requestId,
+                request.getRemoteAddr());
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"wsp\"");
+        refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized",
+                "an API key is required: Authorization: Bearer <key> or " + CallerAuthenticator.API_KEY_HEADER + ": <key>");
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,

@@ -6,6 +6,7 @@ import io.wsp.protocol.WspProtocol;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,14 +20,18 @@ final class RequestHeads {
     }
 
     /**
-     * Copies the caller's end-to-end headers, minus wsp's own, and adds the standard forwarding
+     * Copies the caller's end-to-end headers, minus wsp's own and {@code credentialHeader} (the
+     * one that carried the caller's wsp key, null when none did), and adds the standard forwarding
      * headers: the internal API sees who called, over which scheme and host, and under which id.
      */
-    static RequestHead from(HttpServletRequest request, String destination, String requestId) {
-        Set<String> skip = Set.of("host", "content-length",
+    static RequestHead from(HttpServletRequest request, String destination, String requestId, String credentialHeader) {
+        Set<String> skip = new HashSet<>(Set.of("host", "content-length",
                 WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT),
                 WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT), "x-forwarded-for", "x-forwarded-proto",
-                "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT));
+                "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT)));
+        if (credentialHeader != null) {
+            skip.add(credentialHeader.toLowerCase(Locale.ROOT));
+        }
         Map<String, List<String>> all = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             all.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));

@@ -5,11 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsp.server.auth.AgentKey;
+import io.wsp.server.auth.CallerKey;
+import io.wsp.server.auth.KeyDigest;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +28,7 @@ class SettingsLoaderTest {
     Path dir;
 
     private static ServerSettings load(Map<String, String> props, Map<String, String> env) {
-        return new SettingsLoader(props::get, env::get).load();
+        return new SettingsLoader(props::get, env::get, path -> null).load();
     }
 
     @Test
@@ -104,6 +113,87 @@ class SettingsLoaderTest {
     void theSecretNeverAppearsInTheLoggedSettings() {
         ServerSettings s = load(Map.of("wsp.secretKey", "do-not-print"), Map.of());
         assertFalse(s.toString().contains("do-not-print"), s.toString());
-        assertTrue(s.secretKeyRequired());
+        assertEquals("do-not-print", s.secretKey());
+    }
+
+    private static final String AUTH_YAML = """
+            agents:
+              - id: a1
+                key: a1-key
+              - id: a2
+                keySha256: "%s"
+            callers:
+              - name: ci
+                key: ci-key
+                agents: [a1]
+                whitelist:
+                  - url: "^http://api:8081/"
+              - name: ops
+                keysha256: "%s"
+            """;
+
+    private static String sha256Hex(String key) {
+        return HexFormat.of().formatHex(KeyDigest.digest(key));
+    }
+
+    @Test
+    void theYamlListsAgentKeysAndCallerKeysPlainOrAsSha256() throws Exception {
+        Path file = dir.resolve("wsp.yaml");
+        Files.writeString(file, AUTH_YAML.formatted(sha256Hex("a2-key"), sha256Hex("ops-key")));
+        ServerSettings s = load(Map.of("wsp.config", file.toString()), Map.of());
+        assertEquals(List.of("a1", "a2"), s.agentKeys().stream().map(AgentKey::agentId).toList());
+        assertTrue(s.agentKeys().get(1).key().matches(KeyDigest.digest("a2-key")));
+        assertEquals("ci", s.callerKeys().get(0).name());
+        assertEquals(Set.of("a1"), s.callerKeys().get(0).agents());
+        assertTrue(s.callerKeys().get(0).rules().deniedReason("GET", "http://other/", Map.of()).isPresent());
+        assertTrue(s.callerKeys().get(1).key().matches(KeyDigest.digest("ops-key")));
+        assertTrue(s.requireCallerAuth(), "required by default once a caller key exists");
+        assertFalse(s.toString().contains("a1-key") || s.toString().contains("ci-key"), s.toString());
+    }
+
+    @Test
+    void callerAuthIsNotRequiredByDefaultWhileThereIsNoKey() {
+        assertFalse(load(Map.of(), Map.of()).requireCallerAuth());
+        assertTrue(load(Map.of("wsp.requireCallerAuth", "true"), Map.of()).requireCallerAuth());
+        assertFalse(load(Map.of("wsp.callerKeys", "k1", "wsp.requireCallerAuth", "false"), Map.of()).requireCallerAuth());
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.requireCallerAuth", "yes"), Map.of()));
+    }
+
+    @Test
+    void callerKeysFromTheEnvironmentAreAddedToTheYamlOnesForEveryAgent() throws Exception {
+        Path file = dir.resolve("wsp.yaml");
+        Files.writeString(file, AUTH_YAML.formatted(sha256Hex("a2-key"), sha256Hex("ops-key")));
+        ServerSettings s = load(Map.of("wsp.config", file.toString()), Map.of("WSP_CALLER_KEYS", "k1, k2"));
+        assertEquals(List.of("ci", "ops", "callerKeys-1", "callerKeys-2"),
+                s.callerKeys().stream().map(CallerKey::name).toList());
+        assertTrue(s.callerKeys().get(3).key().matches(KeyDigest.digest("k2")));
+        assertTrue(s.callerKeys().get(3).agents().isEmpty());
+    }
+
+    @Test
+    void aConfigFilePackagedInTheWarIsReadWhenWspConfigNamesNone() throws Exception {
+        Map<String, String> war = Map.of("wsp.yaml", "timeout: 777\n");
+        Function<String, InputStream> resources = path -> war.containsKey(path)
+                ? new ByteArrayInputStream(war.get(path).getBytes(StandardCharsets.UTF_8)) : null;
+        assertEquals(Duration.ofMillis(777), new SettingsLoader(Map.<String, String>of()::get, Map.<String, String>of()::get,
+                resources).load().timeout());
+        Path file = dir.resolve("outside.yaml");
+        Files.writeString(file, "timeout: 888\n");
+        assertEquals(Duration.ofMillis(888), new SettingsLoader(Map.of("wsp.config", file.toString())::get,
+                Map.<String, String>of()::get, resources).load().timeout(), "wsp.config wins over the packaged file");
+    }
+
+    @Test
+    void badAuthEntriesAreRefusedWithoutEchoingTheKey() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "callers:\n  - key: secret-value\n");
+        IllegalArgumentException noName = assertThrows(IllegalArgumentException.class,
+                () -> load(Map.of("wsp.config", file.toString()), Map.of()));
+        assertFalse(noName.getMessage().contains("secret-value"), noName.getMessage());
+        Files.writeString(file, "agents:\n  - id: a1\n    key: k\n    keySha256: \"%s\"\n".formatted(sha256Hex("k")));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.config", file.toString()), Map.of()))
+                .getMessage().contains("agents[0] needs exactly one of key and keySha256"));
+        Files.writeString(file, "agents:\n  - id: a1\n    keySha256: \"abc\"\n");
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.config", file.toString()), Map.of()));
     }
 }
