@@ -63,15 +63,20 @@ public final class TestStores {
         return store;
     }
 
-    /** A context that serves (or presents) the key in {@code keyStore} and trusts what {@code trustStore} holds. */
+    /**
+     * A context that serves (or presents) the key in {@code keyStore}, if not null, and trusts what
+     * {@code trustStore} holds (the JVM's default trust when null).
+     */
     public static SSLContext context(Path keyStore, String keyPassword, Path trustStore, String trustPassword)
             throws IOException, GeneralSecurityException {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load(keyStore, keyPassword), keyPassword.toCharArray());
+        if (keyStore != null) {
+            keys.init(load(keyStore, keyPassword), keyPassword.toCharArray());
+        }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trustStore == null ? null : load(trustStore, trustPassword));
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        context.init(keyStore == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
         return context;
     }
 
