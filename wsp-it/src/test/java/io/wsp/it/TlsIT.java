@@ -82,10 +82,7 @@ class TlsIT {
 
     @Test
     void anAgentOverWssWithItsClientCertificateServesRequests() throws Exception {
-        try (AgentProcess agent = AgentProcess.start("64m", Map.of("WSP_SECRET_KEY", WspServer.SECRET,
-                        "WSP_TRUSTSTORE_PASSWORD", PASSWORD, "WSP_KEYSTORE_PASSWORD", PASSWORD),
-                "--server", payara.wssRegisterUrl(), "--id", "tls-agent", "--pool-idle", "1", "--pool-max", "2",
-                "--truststore", serverTrust.toAbsolutePath().toString(), "--keystore", agentKeys.toAbsolutePath().toString())) {
+        try (AgentProcess agent = startAgent("tls-agent", serverTrust)) {
             wsp.awaitIdle("tls-agent", 1);
 
             HttpResponse<String> r = wsp.send(wsp.request(api.url("/status/200")).build());
@@ -99,16 +96,22 @@ class TlsIT {
 
     @Test
     void anAgentThatDoesNotTrustTheServerSaysSoAndNeverRegisters() throws Exception {
-        try (AgentProcess agent = AgentProcess.start("64m", Map.of("WSP_SECRET_KEY", WspServer.SECRET,
-                        "WSP_TRUSTSTORE_PASSWORD", PASSWORD, "WSP_KEYSTORE_PASSWORD", PASSWORD),
-                "--server", payara.wssRegisterUrl(), "--id", "distrustful", "--pool-idle", "1", "--pool-max", "1",
-                "--truststore", strangerTrust.toAbsolutePath().toString(), "--keystore", agentKeys.toAbsolutePath().toString())) {
+        try (AgentProcess agent = startAgent("distrustful", strangerTrust)) {
             String line = agent.awaitLogLine("cannot connect to " + payara.wssRegisterUrl());
 
             assertTrue(line.contains("unable to find valid certification path"), line);
             assertTrue(wsp.agent("distrustful").isEmpty(), "registered although it does not trust the server");
             assertTrue(agent.isAlive(), "it keeps trying, as for any server it cannot reach");
         }
+    }
+
+    /** The agent jar with the client certificate and the given trust store; passwords in its environment. */
+    private static AgentProcess startAgent(String id, Path trustStore) throws IOException {
+        return AgentProcess.start("64m", Map.of("WSP_SECRET_KEY", WspServer.SECRET,
+                        "WSP_TRUSTSTORE_PASSWORD", PASSWORD, "WSP_KEYSTORE_PASSWORD", PASSWORD),
+                "--server", payara.wssRegisterUrl(), "--id", id, "--pool-idle", "1", "--pool-max", "2",
+                "--truststore", trustStore.toAbsolutePath().toString(),
+                "--keystore", agentKeys.toAbsolutePath().toString());
     }
 
     private static HttpResponse<Void> get(SSLContext tls, URI uri) throws IOException, InterruptedException {

@@ -56,19 +56,15 @@ class WssTest {
 
     @Test
     void aCertificateForAnotherHostIsRefusedThoughTrusted() throws Exception {
-        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(otherHostKeys, PASSWORD, null, null), false);
-             Agent agent = Agent.start(agent("wss", server, otherHostTrust).build())) {
-            assertInstanceOf(SSLException.class, server.awaitFailure());
-            assertFalse(server.anyUpgraded());
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(otherHostKeys, PASSWORD, null, null), false)) {
+            assertRefused(server, agent("wss", server, otherHostTrust));
         }
     }
 
     @Test
     void aCertificateOutsideTheTrustStoreIsRefused() throws Exception {
-        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, null, null), false);
-             Agent agent = Agent.start(agent("wss", server, otherHostTrust).build())) {
-            assertInstanceOf(SSLException.class, server.awaitFailure());
-            assertFalse(server.anyUpgraded());
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, null, null), false)) {
+            assertRefused(server, agent("wss", server, otherHostTrust));
         }
     }
 
@@ -84,10 +80,8 @@ class WssTest {
 
     @Test
     void withoutAClientCertificateAServerThatRequiresOneRefuses() throws Exception {
-        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, agentTrust, PASSWORD), true);
-             Agent agent = Agent.start(agent("wss", server, serverTrust).build())) {
-            assertInstanceOf(SSLException.class, server.awaitFailure());
-            assertFalse(server.anyUpgraded());
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, agentTrust, PASSWORD), true)) {
+            assertRefused(server, agent("wss", server, serverTrust));
         }
     }
 
@@ -102,6 +96,14 @@ class WssTest {
     private static AgentConfig.Builder agent(String scheme, HandshakeServer server, Path trustStore) {
         return AgentConfig.builder().id("tls").server(scheme + "://localhost:" + server.port() + "/register")
                 .poolIdleSize(1).poolMaxSize(1).trustStore(trustStore).trustStorePassword(PASSWORD);
+    }
+
+    /** The TLS handshake fails (on either side), so the agent never gets as far as the upgrade. */
+    private static void assertRefused(HandshakeServer server, AgentConfig.Builder agent) throws Exception {
+        try (Agent started = Agent.start(agent.build())) {
+            assertInstanceOf(SSLException.class, server.awaitFailure());
+            assertFalse(server.anyUpgraded());
+        }
     }
 
     private static String greeting(Socket socket) throws Exception {
