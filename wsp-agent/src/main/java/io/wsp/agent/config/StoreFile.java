@@ -38,7 +38,7 @@ record StoreFile(String role, Path path, char[] password) {
             throw error("permission denied", e);
         } catch (IOException | GeneralSecurityException e) {
             // The JDK's reasons ("keystore password was incorrect", "Invalid keystore format") fit.
-            throw error(e.getMessage(), e);
+            throw error(e.getMessage() != null ? e.getMessage() : e.toString(), e);
         }
     }
 
