@@ -1,6 +1,7 @@
 package io.wsp.it;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,11 +47,18 @@ final class PayaraProcess implements AutoCloseable {
 
     /**
      * Boots Payara with the shared pre-boot commands plus {@code extraPreBootCommands}, the given
-     * JVM options and an HTTPS listener using certificate {@code sslCert} from the key store the
-     * options name; returns once the application answers.
+     * system properties (in a {@code --systemproperties} file, as the README advises for
+     * passwords) and an HTTPS listener using certificate {@code sslCert} from the key store they
+     * name; returns once the application answers.
      */
-    static PayaraProcess start(Path workDir, List<String> jvmOptions, List<String> extraPreBootCommands, String sslCert)
-            throws IOException, InterruptedException {
+    static PayaraProcess start(Path workDir, Map<String, String> systemProperties, List<String> extraPreBootCommands,
+                               String sslCert) throws IOException, InterruptedException {
+        Path properties = workDir.resolve("system.properties");
+        Properties p = new Properties();
+        p.putAll(systemProperties);
+        try (Writer out = Files.newBufferedWriter(properties)) {
+            p.store(out, null);
+        }
         Path preBoot = workDir.resolve("pre-boot-commands.asadmin");
         List<String> commands = new ArrayList<>(Files.readAllLines(Path.of(
                 System.getProperty("wsp.preBootCommands", "../payara-config/pre-boot-commands.asadmin"))));
@@ -56,12 +66,12 @@ final class PayaraProcess implements AutoCloseable {
         Files.write(preBoot, commands);
         int[] ports = freePorts();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", System.getProperty("wsp.payaraMicroJar", "target/payara-micro.jar"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
+                "-jar", System.getProperty("wsp.payaraMicroJar", "target/payara-micro.jar"),
                 "--deploy", System.getProperty("wsp.war", "target/wsp.war"), "--contextroot", "/",
                 "--nohazelcast", "--port", String.valueOf(ports[0]), "--sslport", String.valueOf(ports[1]),
-                "--sslcert", sslCert, "--prebootcommandfile", preBoot.toString(),
+                "--sslcert", sslCert, "--systemproperties", properties.toString(),
+                "--prebootcommandfile", preBoot.toString(),
                 // Unpacked under target/, not /tmp, so nothing outlives `mvn clean`.
                 "--rootdir", workDir.resolve("payara").toString()));
         Path log = workDir.resolve("payara.log");

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The agent jar over wss:// to Payara Micro's HTTPS listener, as the README's TLS section sets it
  * up: the server's certificate (for localhost) comes from a key store given with
- * {@code -Djavax.net.ssl.keyStore} and {@code --sslcert}, and the listener requires a client
- * certificate from the trust store given with {@code -Djavax.net.ssl.trustStore}. All keys are
- * made for this run. Payara is started by the test ({@link PayaraProcess}), not by Arquillian,
- * because it needs those stores before it boots.
+ * {@code javax.net.ssl.keyStore} (in a {@code --systemproperties} file) and {@code --sslcert}, and
+ * the listener requires a client certificate from the trust store given with
+ * {@code javax.net.ssl.trustStore}. All keys are made for this run. Payara is started by the test
+ * ({@link PayaraProcess}), not by Arquillian, because it needs those stores before it boots.
  */
 class TlsIT {
 
@@ -50,12 +50,12 @@ class TlsIT {
         Path stranger = TestStores.keyStore(stores.resolve("stranger.p12"), PASSWORD, "stranger", "dns:localhost");
         strangerTrust = TestStores.trustStore(stores.resolve("stranger-trust.p12"), PASSWORD, stranger, PASSWORD);
         api = new InternalApi();
-        payara = PayaraProcess.start(stores, List.of(
-                        "-Dwsp.secretKey=" + WspServer.SECRET,
-                        "-Djavax.net.ssl.keyStore=" + serverKeys.toAbsolutePath(),
-                        "-Djavax.net.ssl.keyStorePassword=" + PASSWORD,
-                        "-Djavax.net.ssl.trustStore=" + agentTrust.toAbsolutePath(),
-                        "-Djavax.net.ssl.trustStorePassword=" + PASSWORD),
+        payara = PayaraProcess.start(stores, Map.of(
+                        "wsp.secretKey", WspServer.SECRET,
+                        "javax.net.ssl.keyStore", serverKeys.toAbsolutePath().toString(),
+                        "javax.net.ssl.keyStorePassword", PASSWORD,
+                        "javax.net.ssl.trustStore", agentTrust.toAbsolutePath().toString(),
+                        "javax.net.ssl.trustStorePassword", PASSWORD),
                 List.of("set configs.config.server-config.network-config.protocols.protocol.https-listener.ssl.client-auth-enabled=true"),
                 SERVER_CERT);
         wsp = new WspServer(payara.httpUrl());
