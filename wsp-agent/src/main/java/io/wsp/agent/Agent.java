@@ -32,9 +32,9 @@ public final class Agent implements AutoCloseable {
     /** Starts connecting to the servers in the background and returns at once. */
     public static Agent start(AgentConfig config) {
         Agent agent = new Agent(config);
-        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}",
+        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}, TLS: {4}",
                 config.id(), config.servers(), String.valueOf(config.poolIdleSize()),
-                String.valueOf(config.poolMaxSize()));
+                String.valueOf(config.poolMaxSize()), config.tlsSummary());
         agent.pools.start();
         return agent;
     }

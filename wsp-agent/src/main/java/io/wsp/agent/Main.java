@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
- * The {@code wsp-agent} command: builds the configuration (flags, then {@code WSP_SECRET_KEY},
- * then the config file) and runs an {@link Agent} until the JVM is stopped.
+ * The {@code wsp-agent} command: builds the configuration (flags, then the {@code WSP_*} password
+ * variables, then the config file) and runs an {@link Agent} until the JVM is stopped.
  */
 @Command(name = "wsp-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Dials out to wsp servers over WebSocket and performs the HTTP requests they send.")
@@ -28,6 +28,10 @@ public final class Main implements Callable<Integer> {
 
     /** Environment variable holding the secret key, so it stays out of the process list. */
     static final String SECRET_KEY_ENV = "WSP_SECRET_KEY";
+
+    /** Environment variables holding the store passwords, for the same reason. */
+    static final String TRUSTSTORE_PASSWORD_ENV = "WSP_TRUSTSTORE_PASSWORD";
+    static final String KEYSTORE_PASSWORD_ENV = "WSP_KEYSTORE_PASSWORD";
 
     private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
 
@@ -48,6 +52,22 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Go wsp client YAML file (flags override it)")
     Path configFile;
+
+    @Option(names = "--truststore", paramLabel = "FILE",
+            description = "trust store for wss:// server certificates (.jks, else PKCS12; default: the JVM's)")
+    Path trustStore;
+
+    @Option(names = "--truststore-password", paramLabel = "PASSWORD",
+            description = "its password (or env " + TRUSTSTORE_PASSWORD_ENV + ")")
+    String trustStorePassword;
+
+    @Option(names = "--keystore", paramLabel = "FILE",
+            description = "key store with the client certificate for servers that ask for one (.jks, else PKCS12)")
+    Path keyStore;
+
+    @Option(names = "--keystore-password", paramLabel = "PASSWORD",
+            description = "its password, also that of the key (or env " + KEYSTORE_PASSWORD_ENV + ")")
+    String keyStorePassword;
 
     @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
             description = "ping an idle connection after this much silence; close it after twice that (0: never; default 15)")
@@ -112,10 +132,16 @@ public final class Main implements Callable<Integer> {
     /** The configuration from file, environment and flags; throws {@link ConfigException}. */
     AgentConfig config() {
         AgentConfig.Builder builder = configFile != null ? YamlConfigLoader.load(configFile) : AgentConfig.builder();
-        builder.secretKey(env.get(SECRET_KEY_ENV));
+        builder.secretKey(env.get(SECRET_KEY_ENV))
+                .trustStorePassword(env.get(TRUSTSTORE_PASSWORD_ENV))
+                .keyStorePassword(env.get(KEYSTORE_PASSWORD_ENV));
         return builder.id(id)
                 .servers(servers)
                 .secretKey(secretKey)
+                .trustStore(trustStore)
+                .trustStorePassword(trustStorePassword)
+                .keyStore(keyStore)
+                .keyStorePassword(keyStorePassword)
                 .poolIdleSize(poolIdle)
                 .poolMaxSize(poolMax)
                 .pingInterval(Duration.ofSeconds(pingIntervalSeconds))

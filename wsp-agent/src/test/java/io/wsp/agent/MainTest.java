@@ -2,15 +2,18 @@ package io.wsp.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsp.agent.config.AgentConfig;
+import io.wsp.agent.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,32 @@ class MainTest {
     }
 
     @Test
+    void storePasswordsComeFromFlagThenEnvironment() throws Exception {
+        Path keys = TestStores.keyStore(dir.resolve("agent.p12"), "right-pw", "agent", "dns:agent.example");
+        Path trust = TestStores.trustStore(dir.resolve("trust.p12"), "right-pw", keys, "right-pw");
+        Map<String, String> env = Map.of(Main.TRUSTSTORE_PASSWORD_ENV, "right-pw", Main.KEYSTORE_PASSWORD_ENV, "right-pw");
+        String[] stores = {"--server", "wss://h/r", "--truststore", trust.toString(), "--keystore", keys.toString()};
+
+        assertTrue(parse(env, stores).tlsSummary().contains("client certificate from keystore " + keys));
+        assertThrows(ConfigException.class, () -> parse(env, append(stores, "--keystore-password", "wrong-pw")));
+        assertThrows(ConfigException.class, () -> parse(env, append(stores, "--truststore-password", "wrong-pw")));
+    }
+
+    @Test
+    void aWrongStorePasswordExitsWithTwoAndIsNotEchoed() throws Exception {
+        Path keys = TestStores.keyStore(dir.resolve("agent.p12"), "right-pw", "agent", "dns:agent.example");
+
+        assertUsageError("keystore password was incorrect", "--server", "wss://h/r",
+                "--keystore", keys.toString(), "--keystore-password", "wrong-pw");
+        assertFalse(err.toString().contains("wrong-pw"));
+    }
+
+    @Test
+    void aMissingTruststoreExitsWithTwo() {
+        assertUsageError("no such file", "--server", "wss://h/r", "--truststore", dir.resolve("absent.p12").toString());
+    }
+
+    @Test
     void helpExitsWithZero() {
         CommandLine cmd = Main.commandLine(new Main(Map.of()));
         StringWriter out = new StringWriter();
@@ -117,6 +146,12 @@ class MainTest {
         Main main = new Main(env);
         new CommandLine(main).parseArgs(args);
         return main.config();
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     private void assertUsageError(String expected, String... args) {

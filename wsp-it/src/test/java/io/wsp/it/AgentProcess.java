@@ -1,9 +1,12 @@
 package io.wsp.it;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The real agent jar in a JVM of its own, as operators run it (and with its own heap limit). */
@@ -18,15 +21,33 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(String heap, String secret, String... args) throws IOException {
+        // The secret travels in the environment, as the README recommends, not on the command line.
+        return start(heap, Map.of("WSP_SECRET_KEY", secret), args);
+    }
+
+    /** Starts the agent with {@code env} added to its environment (secrets, store passwords). */
+    static AgentProcess start(String heap, Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = System.getProperty("wsp.agentJar", "../wsp-agent/target/wsp-agent.jar");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", jar));
         command.addAll(List.of(args));
         Path log = Path.of("target", "agent-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        // The secret travels in the environment, as the README recommends, not on the command line.
-        builder.environment().put("WSP_SECRET_KEY", secret);
+        builder.environment().putAll(env);
         return new AgentProcess(builder.start(), log);
+    }
+
+    /** Polls the agent's log until a line contains {@code text}: what it did, observed, not timed. */
+    String awaitLogLine(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Optional<String> line = Files.readAllLines(log).stream().filter(l -> l.contains(text)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the agent never logged \"" + text + "\"; see " + log);
     }
 
     boolean isAlive() {

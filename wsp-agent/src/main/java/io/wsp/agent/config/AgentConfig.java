@@ -5,12 +5,14 @@ import io.wsp.protocol.WspProtocol;
 import io.wsp.rules.RuleSet;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything the agent needs to run, validated when built: an {@code AgentConfig} that exists is
@@ -34,6 +36,9 @@ public final class AgentConfig {
     private final int poolMaxSize;
     private final RuleSet rules;
     private final Duration pingInterval;
+    private final Path trustStore;
+    private final Path keyStore;
+    private final SSLContext sslContext;
 
     private AgentConfig(Builder b) {
         this.id = b.id != null ? b.id : UUID.randomUUID().toString();
@@ -43,6 +48,15 @@ public final class AgentConfig {
         this.poolMaxSize = b.poolMaxSize != null ? b.poolMaxSize : DEFAULT_POOL_MAX_SIZE;
         this.rules = b.rules != null ? b.rules : RuleSet.allowAll();
         this.pingInterval = b.pingInterval != null ? b.pingInterval : DEFAULT_PING_INTERVAL;
+        this.trustStore = b.trustStore;
+        this.keyStore = b.keyStore;
+        // The stores are read once, here; their passwords go no further.
+        this.sslContext = TlsContexts.create(storeFile("truststore", b.trustStore, b.trustStorePassword),
+                storeFile("keystore", b.keyStore, b.keyStorePassword));
+    }
+
+    private static StoreFile storeFile(String role, Path path, String password) {
+        return path == null ? null : new StoreFile(role, path, password == null ? null : password.toCharArray());
     }
 
     public static Builder builder() {
@@ -84,10 +98,25 @@ public final class AgentConfig {
         return pingInterval;
     }
 
+    /**
+     * The TLS context {@code wss://} servers are dialled with, built once from the configured stores;
+     * the JVM's default context when no store is configured.
+     */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** Where trust and the client certificate come from, for the log; never a password. */
+    public String tlsSummary() {
+        return (trustStore == null ? "JVM default trust" : "truststore " + trustStore)
+                + (keyStore == null ? ", no client certificate" : ", client certificate from keystore " + keyStore);
+    }
+
     @Override
     public String toString() {
         return "AgentConfig[id=" + id + ", servers=" + servers + ", poolIdleSize=" + poolIdleSize
-                + ", poolMaxSize=" + poolMaxSize + ", secretKey=" + (secretKey.isEmpty() ? "none" : "set") + "]";
+                + ", poolMaxSize=" + poolMaxSize + ", secretKey=" + (secretKey.isEmpty() ? "none" : "set")
+                + ", tls=" + tlsSummary() + "]";
     }
 
     /**
@@ -103,6 +132,10 @@ public final class AgentConfig {
         private Integer poolMaxSize;
         private RuleSet rules;
         private Duration pingInterval;
+        private Path trustStore;
+        private String trustStorePassword;
+        private Path keyStore;
+        private String keyStorePassword;
 
         private Builder() {
         }
@@ -157,6 +190,36 @@ public final class AgentConfig {
             return this;
         }
 
+        /** The trust store servers' certificates are checked against, instead of the JVM's default. */
+        public Builder trustStore(Path trustStore) {
+            if (trustStore != null) {
+                this.trustStore = trustStore;
+            }
+            return this;
+        }
+
+        public Builder trustStorePassword(String trustStorePassword) {
+            if (trustStorePassword != null) {
+                this.trustStorePassword = trustStorePassword;
+            }
+            return this;
+        }
+
+        /** The key store holding the client certificate (and its key) presented to servers that ask. */
+        public Builder keyStore(Path keyStore) {
+            if (keyStore != null) {
+                this.keyStore = keyStore;
+            }
+            return this;
+        }
+
+        public Builder keyStorePassword(String keyStorePassword) {
+            if (keyStorePassword != null) {
+                this.keyStorePassword = keyStorePassword;
+            }
+            return this;
+        }
+
         public Builder rules(RuleSet rules) {
             if (rules != null) {
                 this.rules = rules;
@@ -166,6 +229,12 @@ public final class AgentConfig {
 
         /** Validates and builds; throws {@link ConfigException} with a one-line reason. */
         public AgentConfig build() {
+            if (trustStorePassword != null && trustStore == null) {
+                throw new ConfigException("a truststore password is set but no truststore (--truststore)");
+            }
+            if (keyStorePassword != null && keyStore == null) {
+                throw new ConfigException("a keystore password is set but no keystore (--keystore)");
+            }
             AgentConfig config = new AgentConfig(this);
             if (config.servers.isEmpty()) {
                 throw new ConfigException("no server given (--server ws://host:port/register)");

@@ -16,7 +16,9 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads the Go wsp client's YAML file ({@code wsp_client.cfg}): keys {@code id}, {@code targets},
- * {@code poolidlesize}, {@code poolmaxsize}, {@code secretkey}, {@code whitelist}, {@code blacklist}.
+ * {@code poolidlesize}, {@code poolmaxsize}, {@code secretkey}, {@code whitelist}, {@code blacklist},
+ * and ours for TLS: {@code truststore}, {@code truststorepassword}, {@code keystore},
+ * {@code keystorepassword} (relative paths are resolved against the file's directory).
  * Unknown keys are ignored, as Go's YAML decoder does.
  */
 public final class YamlConfigLoader {
@@ -48,7 +50,11 @@ public final class YamlConfigLoader {
                     .servers(strings(map, "targets"))
                     .poolIdleSize(integer(map, "poolidlesize"))
                     .poolMaxSize(integer(map, "poolmaxsize"))
-                    .secretKey(string(map, "secretkey"));
+                    .secretKey(string(map, "secretkey"))
+                    .trustStore(path(file, map, "truststore"))
+                    .trustStorePassword(string(map, "truststorepassword"))
+                    .keyStore(path(file, map, "keystore"))
+                    .keyStorePassword(string(map, "keystorepassword"));
             builder.rules(RuleSet.fromConfig(rules(map, "whitelist"), rules(map, "blacklist")));
         } catch (ConfigException | IllegalArgumentException e) {
             throw new ConfigException("config file " + file + ": " + e.getMessage(), e);
@@ -62,6 +68,12 @@ public final class YamlConfigLoader {
             throw new ConfigException(key + " must be a string");
         }
         return value == null ? null : String.valueOf(value);
+    }
+
+    /** A path relative to the config file's directory, so the file and its stores can move together. */
+    private static Path path(Path file, Map<?, ?> map, String key) {
+        String value = string(map, key);
+        return value == null ? null : file.toAbsolutePath().getParent().resolve(value);
     }
 
     private static Integer integer(Map<?, ?> map, String key) {

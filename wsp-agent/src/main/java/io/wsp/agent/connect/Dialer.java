@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 
@@ -25,7 +26,7 @@ final class Dialer implements AutoCloseable {
     private final ClientManager client = ClientManager.createClient();
     private final ClientEndpointConfig endpointConfig;
 
-    Dialer(String secretKey) {
+    Dialer(String secretKey, SSLContext sslContext) {
         client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_MILLIS);
         // Heads are small; a larger text message is refused instead of buffered.
         client.setDefaultMaxTextMessageBufferSize(WspProtocol.MAX_TEXT_MESSAGE);
@@ -37,6 +38,9 @@ final class Dialer implements AutoCloseable {
                         headers.put(WspProtocol.SECRET_KEY_HEADER, List.of(secretKey));
                     }
                 })
+                // Not Tyrus' SSL_ENGINE_CONFIGURATOR: that would put TLS on ws:// connections too.
+                // Tyrus uses this context for wss:// only, and always verifies the host name.
+                .sslContext(sslContext)
                 .build();
     }
 

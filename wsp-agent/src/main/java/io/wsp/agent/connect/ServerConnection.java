@@ -91,6 +91,9 @@ final class ServerConnection extends Endpoint implements ResponseSink {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        // Silence counts from the open, not from the dial: a slow handshake must not earn a ping
+        // ahead of the greeting.
+        heard();
         synchronized (this) {
             this.session = session;
             this.state = State.IDLE;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsp.agent.TestStores;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -91,6 +92,24 @@ class YamlConfigLoaderTest {
     @Test
     void aMissingFileIsAConfigError() {
         assertThrows(ConfigException.class, () -> YamlConfigLoader.load(dir.resolve("absent.cfg")));
+    }
+
+    @Test
+    void storePathsAreRelativeToTheFilesDirectory() throws Exception {
+        Path keys = TestStores.keyStore(dir.resolve("agent.p12"), "pw-yaml", "agent", "dns:agent.example");
+        TestStores.trustStore(dir.resolve("trust.jks"), "pw-yaml", keys, "pw-yaml");
+        Path file = write("""
+                targets: [wss://h/r]
+                truststore: trust.jks
+                truststorepassword: pw-yaml
+                keystore: agent.p12
+                keystorepassword: pw-yaml
+                """);
+
+        AgentConfig config = YamlConfigLoader.load(file).build();
+
+        assertEquals("truststore " + dir.resolve("trust.jks") + ", client certificate from keystore "
+                + dir.resolve("agent.p12"), config.tlsSummary());
     }
 
     private Path write(String yaml) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.wsp.agent.TestStores;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,14 +14,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class Http1TlsTest {
 
-    private static final char[] PASSWORD = "changeit".toCharArray();
+    private static final String PASSWORD = "changeit";
 
     @TempDir
     Path dir;
 
     @Test
     void bodyIsSentOverTlsToACertificateNamingTheHost() throws Exception {
-        SSLContext tls = context(keyStore("ip:127.0.0.1"));
+        SSLContext tls = context("ip:127.0.0.1");
         HttpsServer server = echoServer(tls);
         try (Http1Client client = new Http1Client(Duration.ofSeconds(10), tls.getSocketFactory())) {
             URI uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/echo");
@@ -51,7 +49,7 @@ class Http1TlsTest {
 
     @Test
     void certificateForAnotherHostIsRefused() throws Exception {
-        SSLContext tls = context(keyStore("dns:other.example"));
+        SSLContext tls = context("dns:other.example");
         HttpsServer server = echoServer(tls);
         try (Http1Client client = new Http1Client(Duration.ofSeconds(10), tls.getSocketFactory())) {
             URI uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/echo");
@@ -99,31 +97,9 @@ class Http1TlsTest {
         return server;
     }
 
-    /** A self-signed certificate with the given subject alternative name, made by the JDK's keytool. */
-    private KeyStore keyStore(String san) throws Exception {
-        Path file = dir.resolve("ks-" + san.replace(':', '-') + ".p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=test", "-ext", "san=" + san, "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", "changeit")
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), output);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-            ks.load(in, PASSWORD);
-        }
-        return ks;
-    }
-
-    /** Serves with the key and trusts the same self-signed certificate. */
-    private static SSLContext context(KeyStore ks) throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(ks, PASSWORD);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(ks);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-        return context;
+    /** Serves with a self-signed certificate naming {@code san}, and trusts that certificate. */
+    private SSLContext context(String san) throws Exception {
+        Path store = TestStores.keyStore(dir.resolve("ks-" + san.replace(':', '-') + ".p12"), PASSWORD, "test", san);
+        return TestStores.context(store, PASSWORD, store, PASSWORD);
     }
 }

@@ -1,0 +1,113 @@
+package io.wsp.agent.connect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.wsp.agent.Agent;
+import io.wsp.agent.TestStores;
+import io.wsp.agent.config.AgentConfig;
+import java.net.Socket;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * wss:// against a TLS server with test-made certificates: the agent trusts what its trust store
+ * holds, checks the host name, presents its client certificate when asked, and still dials ws://
+ * servers in the clear.
+ */
+@Timeout(60)
+class WssTest {
+
+    private static final String PASSWORD = "store-pw";
+
+    @TempDir
+    static Path dir;
+
+    private static Path serverKeys;
+    private static Path serverTrust;
+    private static Path otherHostKeys;
+    private static Path otherHostTrust;
+    private static Path agentKeys;
+    private static Path agentTrust;
+
+    @BeforeAll
+    static void stores() throws Exception {
+        serverKeys = TestStores.keyStore(dir.resolve("server.p12"), PASSWORD, "server", "dns:localhost");
+        serverTrust = TestStores.trustStore(dir.resolve("server-trust.p12"), PASSWORD, serverKeys, PASSWORD);
+        otherHostKeys = TestStores.keyStore(dir.resolve("other.p12"), PASSWORD, "other", "dns:other.example");
+        otherHostTrust = TestStores.trustStore(dir.resolve("other-trust.p12"), PASSWORD, otherHostKeys, PASSWORD);
+        agentKeys = TestStores.keyStore(dir.resolve("agent.p12"), PASSWORD, "agent", "dns:agent.example");
+        agentTrust = TestStores.trustStore(dir.resolve("agent-trust.p12"), PASSWORD, agentKeys, PASSWORD);
+    }
+
+    @Test
+    void theAgentDialsWssTrustingItsTrustStore() throws Exception {
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, null, null), false);
+             Agent agent = Agent.start(agent("wss", server, serverTrust).build())) {
+            assertEquals("tls_1", greeting(server.awaitUpgraded()));
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRefusedThoughTrusted() throws Exception {
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(otherHostKeys, PASSWORD, null, null), false)) {
+            assertRefused(server, agent("wss", server, otherHostTrust));
+        }
+    }
+
+    @Test
+    void aCertificateOutsideTheTrustStoreIsRefused() throws Exception {
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, null, null), false)) {
+            assertRefused(server, agent("wss", server, otherHostTrust));
+        }
+    }
+
+    @Test
+    void theClientCertificateIsPresentedToAServerThatRequiresOne() throws Exception {
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, agentTrust, PASSWORD), true);
+             Agent agent = Agent.start(agent("wss", server, serverTrust).keyStore(agentKeys).keyStorePassword(PASSWORD).build())) {
+            SSLSocket socket = (SSLSocket) server.awaitUpgraded();
+            assertEquals("CN=agent", socket.getSession().getPeerPrincipal().getName());
+            assertEquals("tls_1", greeting(socket));
+        }
+    }
+
+    @Test
+    void withoutAClientCertificateAServerThatRequiresOneRefuses() throws Exception {
+        try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, agentTrust, PASSWORD), true)) {
+            assertRefused(server, agent("wss", server, serverTrust));
+        }
+    }
+
+    @Test
+    void wsServersAreStillDialledInTheClearWithATrustStoreSet() throws Exception {
+        try (HandshakeServer server = HandshakeServer.plain();
+             Agent agent = Agent.start(agent("ws", server, serverTrust).build())) {
+            assertEquals("tls_1", greeting(server.awaitUpgraded()));
+        }
+    }
+
+    private static AgentConfig.Builder agent(String scheme, HandshakeServer server, Path trustStore) {
+        return AgentConfig.builder().id("tls").server(scheme + "://localhost:" + server.port() + "/register")
+                .poolIdleSize(1).poolMaxSize(1).trustStore(trustStore).trustStorePassword(PASSWORD);
+    }
+
+    /** The TLS handshake fails (on either side), so the agent never gets as far as the upgrade. */
+    private static void assertRefused(HandshakeServer server, AgentConfig.Builder agent) throws Exception {
+        try (Agent started = Agent.start(agent.build())) {
+            assertInstanceOf(SSLException.class, server.awaitFailure());
+            assertFalse(server.anyUpgraded());
+        }
+    }
+
+    private static String greeting(Socket socket) throws Exception {
+        socket.setSoTimeout(10_000);
+        return HandshakeServer.readTextFrame(socket.getInputStream());
+    }
+}

@@ -1,0 +1,141 @@
+package io.wsp.it;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Payara Micro with the real wsp.war in a JVM of its own, started by the test itself rather than
+ * by Arquillian: for settings that must exist before it boots (an HTTPS listener with the test's
+ * own keys), which the shared arquillian.xml cannot give one test class alone. HTTP and HTTPS
+ * listen on ports that were free a moment before; a port taken meanwhile makes Payara exit, and
+ * the start fails with its log.
+ */
+final class PayaraProcess implements AutoCloseable {
+
+    /** As arquillian.xml allows: a cold boot on a busy 2-core machine. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Process process;
+    private final Thread killOnExit;
+    final Path log;
+    final int httpPort;
+    final int httpsPort;
+
+    private PayaraProcess(Process process, Path log, int httpPort, int httpsPort) {
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
+        // A test JVM that is stopped must not leave Payara running.
+        this.killOnExit = new Thread(process::destroyForcibly, "payara-kill-on-exit");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /**
+     * Boots Payara with the shared pre-boot commands plus {@code extraPreBootCommands}, the given
+     * system properties (in a {@code --systemproperties} file, as the README advises for
+     * passwords) and an HTTPS listener using certificate {@code sslCert} from the key store they
+     * name; returns once the application answers.
+     */
+    static PayaraProcess start(Path workDir, Map<String, String> systemProperties, List<String> extraPreBootCommands,
+                               String sslCert) throws IOException, InterruptedException {
+        Path properties = workDir.resolve("system.properties");
+        Properties p = new Properties();
+        p.putAll(systemProperties);
+        try (Writer out = Files.newBufferedWriter(properties)) {
+            p.store(out, null);
+        }
+        Path preBoot = workDir.resolve("pre-boot-commands.asadmin");
+        List<String> commands = new ArrayList<>(Files.readAllLines(Path.of(
+                System.getProperty("wsp.preBootCommands", "../payara-config/pre-boot-commands.asadmin"))));
+        commands.addAll(extraPreBootCommands);
+        Files.write(preBoot, commands);
+        int[] ports = freePorts();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
+                "-jar", System.getProperty("wsp.payaraMicroJar", "target/payara-micro.jar"),
+                "--deploy", System.getProperty("wsp.war", "target/wsp.war"), "--contextroot", "/",
+                "--nohazelcast", "--port", String.valueOf(ports[0]), "--sslport", String.valueOf(ports[1]),
+                "--sslcert", sslCert, "--systemproperties", properties.toString(),
+                "--prebootcommandfile", preBoot.toString(),
+                // Unpacked under target/, not /tmp, so nothing outlives `mvn clean`.
+                "--rootdir", workDir.resolve("payara").toString()));
+        Path log = workDir.resolve("payara.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PayaraProcess payara = new PayaraProcess(process, log, ports[0], ports[1]);
+        try {
+            payara.awaitLive();
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            payara.close();
+            throw e;
+        }
+        return payara;
+    }
+
+    URL httpUrl() throws IOException {
+        return URI.create("http://localhost:" + httpPort + "/").toURL();
+    }
+
+    String wssRegisterUrl() {
+        return "wss://localhost:" + httpsPort + "/register";
+    }
+
+    /** Polls /health/live over HTTP: up when the application answers, not when a log line says so. */
+    private void awaitLive() throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/live"))
+                .timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (client.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // Booting: the listener or the application is not there yet.
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Payara Micro did not come up within " + STARTUP_TIMEOUT.toSeconds() + " s; see " + log);
+    }
+
+    /**
+     * Two distinct ports free at this moment on all interfaces, as Payara binds them (both held
+     * open while the second is chosen).
+     */
+    private static int[] freePorts() throws IOException {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook runs anyway; the process is already gone.
+        }
+    }
+}
