@@ -67,7 +67,7 @@ class StreamingIT {
     void aFrozenAgentIsDroppedByPingsAndReturnsWhenThawed() throws Exception {
         agent.signal("STOP");
         try {
-            // arquillian.xml pings every second: two silent seconds drop each idle connection.
+            // arquillian.xml pings every 2 s: 4 silent seconds drop each idle connection.
             wsp.awaitNoAgents();
             assertProblem503(wsp.send(wsp.request(api.url("/status/200")).build()));
         } finally {

@@ -289,7 +289,7 @@ class TunnelIT {
         assertEquals(200, r.statusCode());
         try (InputStream body = r.body()) {
             assertEquals(1024, body.readNBytes(1024).length);
-            // arquillian.xml sets wsp.bodyIdleTimeout to 3 s: then the caller sees a broken body.
+            // arquillian.xml sets wsp.bodyIdleTimeout to 6 s: then the caller sees a broken body.
             assertThrows(IOException.class, () -> body.transferTo(java.io.OutputStream.nullOutputStream()));
         }
         api.releaseHeld();

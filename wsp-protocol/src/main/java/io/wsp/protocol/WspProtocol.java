@@ -15,6 +15,21 @@ public final class WspProtocol {
     /** Caller header asking for one agent by id (ours only; the Go wsp picks at random). */
     public static final String AGENT_HEADER = "X-PROXY-AGENT";
 
+    /**
+     * Handshake header with the agent's labels ({@code env=prod,region=eu}). A header, not part of
+     * the greeting, so the Go wsp server ignores it.
+     */
+    public static final String AGENT_LABELS_HEADER = "X-PROXY-AGENT-LABELS";
+
+    /**
+     * Handshake header announcing the agent id before the upgrade, so a key that belongs to another
+     * agent is refused with 401 at once. The greeting still names the id, as in the Go wsp.
+     */
+    public static final String AGENT_ID_HEADER = "X-PROXY-AGENT-ID";
+
+    /** Caller header asking for any agent whose labels include these ({@code env=prod,region=eu}). */
+    public static final String AGENT_SELECTOR_HEADER = "X-PROXY-AGENT-SELECTOR";
+
     /** Header carrying the id that ties one request together across callers, logs and APIs. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
