@@ -3,11 +3,14 @@ package io.wsp.agent;
 import io.wsp.agent.config.AgentConfig;
 import io.wsp.agent.config.ConfigException;
 import io.wsp.agent.config.YamlConfigLoader;
+import io.wsp.protocol.Labels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,6 +46,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--secret-key", paramLabel = "KEY", description = "shared secret (or env " + SECRET_KEY_ENV + ")")
     String secretKey;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE",
+            description = "a label callers can select this agent by (X-PROXY-AGENT-SELECTOR); repeatable")
+    List<String> labels = new ArrayList<>();
 
     @Option(names = "--pool-idle", paramLabel = "N", description = "idle connections per server (default 10)")
     Integer poolIdle;
@@ -129,6 +136,25 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** The --label flags, replacing the file's labels when any is given. */
+    private Labels labels() {
+        if (labels.isEmpty()) {
+            return null;
+        }
+        Map<String, String> pairs = new LinkedHashMap<>();
+        try {
+            for (String flag : labels) {
+                Map.Entry<String, String> pair = Labels.parsePair(flag);
+                if (pairs.put(pair.getKey(), pair.getValue()) != null) {
+                    throw new IllegalArgumentException("label '" + pair.getKey() + "' given twice");
+                }
+            }
+            return Labels.of(pairs);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--label: " + e.getMessage());
+        }
+    }
+
     /** The configuration from file, environment and flags; throws {@link ConfigException}. */
     AgentConfig config() {
         AgentConfig.Builder builder = configFile != null ? YamlConfigLoader.load(configFile) : AgentConfig.builder();
@@ -138,6 +164,7 @@ public final class Main implements Callable<Integer> {
         return builder.id(id)
                 .servers(servers)
                 .secretKey(secretKey)
+                .labels(labels())
                 .trustStore(trustStore)
                 .trustStorePassword(trustStorePassword)
                 .keyStore(keyStore)

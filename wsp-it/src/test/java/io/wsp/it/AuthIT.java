@@ -215,6 +215,20 @@ class AuthIT {
     }
 
     @Test
+    void aKeyAnnouncedForAnotherAgentIs401BeforeTheUpgrade() throws Exception {
+        long before = security().getJsonNumber("refusedRegistrations").longValue();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("X-SECRET-KEY", "a1-key").header("X-PROXY-AGENT-ID", "a2")
+                .buildAsync(URI.create(wsp.registerUrl()), new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS));
+        assertEquals(401, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
+        assertEquals(before + 1, security().getJsonNumber("refusedRegistrations").longValue());
+        WebSocket own = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("X-SECRET-KEY", "a1-key").header("X-PROXY-AGENT-ID", "a1")
+                .buildAsync(URI.create(wsp.registerUrl()), new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS);
+        own.abort();
+    }
+
+    @Test
     void statusShowsHowCallersAndAgentsAreAuthenticated() throws Exception {
         JsonObject security = security();
         assertEquals("required", security.getString("callerAuth"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsp.agent.Agent;
 import io.wsp.agent.config.AgentConfig;
+import io.wsp.protocol.Labels;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.BufferedReader;
@@ -83,7 +84,11 @@ class TunnelIT {
     }
 
     private Agent agent(String id, int poolIdle, int poolMax) throws Exception {
-        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl())
+        return agent(id, poolIdle, poolMax, Labels.NONE);
+    }
+
+    private Agent agent(String id, int poolIdle, int poolMax, Labels labels) throws Exception {
+        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl()).labels(labels)
                 .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax).build());
         agents.add(agent);
         wsp.awaitIdle(id, poolIdle);
@@ -458,6 +463,46 @@ class TunnelIT {
         for (CompletableFuture<HttpResponse<String>> h : held) {
             assertEquals(200, h.get(30, TimeUnit.SECONDS).statusCode());
         }
+    }
+
+    @Test
+    void xProxyAgentSelectorPicksAgentsByLabelAndNamesWhatWasAskedWhenNoneMatches() throws Exception {
+        agent("eu-prod", 2, 2, Labels.parse("env=prod,region=eu"));
+        agent("us-test", 2, 2, Labels.parse("env=test,region=us"));
+        JsonObject labels = wsp.agent("eu-prod").orElseThrow().getJsonObject("labels");
+        assertEquals("prod", labels.getString("env"));
+        assertEquals("eu", labels.getString("region"));
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(wsp.client.sendAsync(wsp.request(api.url("/hold?to=prod" + i))
+                    .header("X-PROXY-AGENT-SELECTOR", "env=prod").build(), HttpResponse.BodyHandlers.ofString()));
+            api.awaitHeldRequest();
+        }
+        JsonObject status = wsp.status();
+        assertEquals(2, busy(status, "eu-prod"));
+        assertEquals(0, busy(status, "us-test"), "fewest in flight would have picked us-test: the selector won");
+        assertProblem(wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT-SELECTOR", "env=staging").build()),
+                503, "no connected agent has labels env=staging");
+        assertProblem(wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT", "us-test")
+                .header("X-PROXY-AGENT-SELECTOR", "env=prod").build()), 503, "agent 'us-test' with labels env=prod");
+        assertProblem(wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT-SELECTOR", "env").build()), 400,
+                "X-PROXY-AGENT-SELECTOR");
+        HttpResponse<String> viaUs = wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT-SELECTOR", "region=us").build());
+        assertEquals(200, viaUs.statusCode());
+        assertTrue(viaUs.headers().firstValue("X-Echo-X-proxy-agent-selector").isEmpty(), "the selector stays at wsp");
+        api.releaseHeld();
+        api.releaseHeld();
+        for (CompletableFuture<HttpResponse<String>> h : held) {
+            assertEquals(200, h.get(30, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    @Test
+    void anAgentWithMalformedLabelsIsRefusedWith400BeforeTheUpgrade() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("X-SECRET-KEY", WspServer.SECRET).header("X-PROXY-AGENT-LABELS", "env=pr od")
+                .buildAsync(URI.create(wsp.registerUrl()), new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS));
+        assertEquals(400, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.wsp.agent.config;
 
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.WspProtocol;
+import io.wsp.protocol.Labels;
 import io.wsp.rules.RuleSet;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,6 +33,7 @@ public final class AgentConfig {
     private final String id;
     private final List<URI> servers;
     private final String secretKey;
+    private final Labels labels;
     private final int poolIdleSize;
     private final int poolMaxSize;
     private final RuleSet rules;
@@ -44,6 +46,7 @@ public final class AgentConfig {
         this.id = b.id != null ? b.id : UUID.randomUUID().toString();
         this.servers = List.copyOf(b.servers);
         this.secretKey = b.secretKey != null ? b.secretKey : "";
+        this.labels = b.labels;
         this.poolIdleSize = b.poolIdleSize != null ? b.poolIdleSize : DEFAULT_POOL_IDLE_SIZE;
         this.poolMaxSize = b.poolMaxSize != null ? b.poolMaxSize : DEFAULT_POOL_MAX_SIZE;
         this.rules = b.rules != null ? b.rules : RuleSet.allowAll();
@@ -76,6 +79,11 @@ public final class AgentConfig {
     /** The shared registration secret; empty when none is configured. Never log it. */
     public String secretKey() {
         return secretKey;
+    }
+
+    /** Announced at each handshake, for callers that pick agents by label. */
+    public Labels labels() {
+        return labels;
     }
 
     /** Idle connections kept open per server. */
@@ -116,6 +124,7 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig[id=" + id + ", servers=" + servers + ", poolIdleSize=" + poolIdleSize
                 + ", poolMaxSize=" + poolMaxSize + ", secretKey=" + (secretKey.isEmpty() ? "none" : "set")
+                + ", labels=" + labels
                 + ", tls=" + tlsSummary() + "]";
     }
 
@@ -128,6 +137,7 @@ public final class AgentConfig {
         private String id;
         private final List<URI> servers = new ArrayList<>();
         private String secretKey;
+        private Labels labels = Labels.NONE;
         private Integer poolIdleSize;
         private Integer poolMaxSize;
         private RuleSet rules;
@@ -165,6 +175,14 @@ public final class AgentConfig {
         public Builder secretKey(String secretKey) {
             if (secretKey != null) {
                 this.secretKey = secretKey;
+            }
+            return this;
+        }
+
+        /** Replaces the labels; null leaves them. */
+        public Builder labels(Labels labels) {
+            if (labels != null) {
+                this.labels = labels;
             }
             return this;
         }

@@ -1,5 +1,6 @@
 package io.wsp.agent.config;
 
+import io.wsp.protocol.Labels;
 import io.wsp.rules.RuleSet;
 import java.io.IOException;
 import java.io.Reader;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -51,6 +53,7 @@ public final class YamlConfigLoader {
                     .poolIdleSize(integer(map, "poolidlesize"))
                     .poolMaxSize(integer(map, "poolmaxsize"))
                     .secretKey(string(map, "secretkey"))
+                    .labels(labels(map))
                     .trustStore(path(file, map, "truststore"))
                     .trustStorePassword(string(map, "truststorepassword"))
                     .keyStore(path(file, map, "keystore"))
@@ -106,6 +109,20 @@ public final class YamlConfigLoader {
     }
 
     @SuppressWarnings("unchecked")
+    /** {@code labels:} is a mapping of strings, e.g. {@code labels: {env: prod}}. */
+    private static Labels labels(Map<?, ?> map) {
+        Object value = map.get("labels");
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> entries)) {
+            throw new ConfigException("labels must be a mapping of key: value");
+        }
+        Map<String, String> pairs = new LinkedHashMap<>();
+        entries.forEach((k, v) -> pairs.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        return Labels.of(pairs);
+    }
+
     private static List<Map<String, Object>> rules(Map<?, ?> map, String key) {
         Object value = map.get(key);
         if (value == null) {

@@ -1,5 +1,6 @@
 package io.wsp.agent.connect;
 
+import io.wsp.protocol.Labels;
 import io.wsp.protocol.WspProtocol;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
@@ -26,7 +27,11 @@ final class Dialer implements AutoCloseable {
     private final ClientManager client = ClientManager.createClient();
     private final ClientEndpointConfig endpointConfig;
 
-    Dialer(String secretKey, SSLContext sslContext) {
+    /**
+     * @param agentId and {@code labels} go out as handshake headers: the server refuses a key that
+     *                is not this agent's before the upgrade, and callers can select agents by label
+     */
+    Dialer(String agentId, Labels labels, String secretKey, SSLContext sslContext) {
         client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_MILLIS);
         // Heads are small; a larger text message is refused instead of buffered.
         client.setDefaultMaxTextMessageBufferSize(WspProtocol.MAX_TEXT_MESSAGE);
@@ -36,6 +41,10 @@ final class Dialer implements AutoCloseable {
                     @Override
                     public void beforeRequest(Map<String, List<String>> headers) {
                         headers.put(WspProtocol.SECRET_KEY_HEADER, List.of(secretKey));
+                        headers.put(WspProtocol.AGENT_ID_HEADER, List.of(agentId));
+                        if (!labels.isEmpty()) {
+                            headers.put(WspProtocol.AGENT_LABELS_HEADER, List.of(labels.toString()));
+                        }
                     }
                 })
                 // Not Tyrus' SSL_ENGINE_CONFIGURATOR: that would put TLS on ws:// connections too.

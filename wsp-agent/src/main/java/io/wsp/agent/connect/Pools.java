@@ -34,7 +34,7 @@ public final class Pools implements AutoCloseable {
     private final Duration pingInterval;
 
     public Pools(AgentConfig config, Forwarder forwarder, HeadCodec codec) {
-        this.dialer = new Dialer(config.secretKey(), config.sslContext());
+        this.dialer = new Dialer(config.id(), config.labels(), config.secretKey(), config.sslContext());
         Greeting greeting = new Greeting(config.id(), config.poolIdleSize());
         this.pools = config.servers().stream()
                 .map(server -> new ServerPool(server, greeting, config.poolMaxSize(), dialer, forwarder, codec,

@@ -5,6 +5,7 @@ import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.registry.PoolStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** What {@code /status} answers, as JSON-B writes it. */
@@ -13,6 +14,7 @@ public final class StatusReport {
     /** One agent's pool. */
     public static final class Agent {
         public String id;
+        public Map<String, String> labels;
         public int idleSize;
         public int idle;
         public int busy;
@@ -21,6 +23,7 @@ public final class StatusReport {
         static Agent of(PoolStatus pool) {
             Agent a = new Agent();
             a.id = pool.agentId();
+            a.labels = pool.labels().asMap();
             a.idleSize = pool.idleSize();
             a.idle = pool.idle();
             a.busy = pool.busy();

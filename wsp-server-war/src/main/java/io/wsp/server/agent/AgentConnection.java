@@ -1,5 +1,6 @@
 package io.wsp.server.agent;
 
+import io.wsp.protocol.Labels;
 import io.wsp.protocol.WspProtocol;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -26,6 +27,7 @@ public final class AgentConnection {
     private final Session session;
     private final String agentId;
     private final int poolIdleSize;
+    private final Labels labels;
     private final long number = SEQUENCE.incrementAndGet();
 
     private volatile ConnectionState state = ConnectionState.IDLE;
@@ -35,14 +37,20 @@ public final class AgentConnection {
     private volatile long lastPingNanos = System.nanoTime();
     private final ReentrantLock sendLock = new ReentrantLock();
 
-    public AgentConnection(Session session, String agentId, int poolIdleSize) {
+    public AgentConnection(Session session, String agentId, int poolIdleSize, Labels labels) {
         this.session = session;
         this.agentId = agentId;
         this.poolIdleSize = poolIdleSize;
+        this.labels = labels;
     }
 
     public String agentId() {
         return agentId;
+    }
+
+    /** What the agent announced at this connection's handshake. */
+    public Labels labels() {
+        return labels;
     }
 
     public int poolIdleSize() {

@@ -1,10 +1,10 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.Greeting;
+import io.wsp.protocol.Labels;
 import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.auth.AgentCredentials;
-import io.wsp.server.auth.AgentPrincipal;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
@@ -59,11 +59,13 @@ public class AgentEndpoint {
         }
         try {
             Greeting greeting = Greeting.parse(message);
-            if (!credentials.permits(session.getUserPrincipal(), greeting.agentId())) {
-                refuse(session, greeting.agentId());
+            Handshake handshake = session.getUserPrincipal() instanceof Handshake h ? h : null;
+            if (!credentials.permits(handshake == null ? null : handshake.proved(), greeting.agentId())) {
+                refuse(session, greeting.agentId(), handshake);
                 return;
             }
-            connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize());
+            connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize(),
+                    handshake == null ? Labels.NONE : handshake.labels());
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
         } catch (ProtocolException e) {
@@ -73,9 +75,9 @@ public class AgentEndpoint {
     }
 
     /** The key was good but not for this id: closed with no detail, like the 401 before the upgrade. */
-    private void refuse(Session session, String agentId) {
+    private void refuse(Session session, String agentId, Handshake handshake) {
         counters.registrationRefused();
-        String from = session.getUserPrincipal() instanceof AgentPrincipal p ? p.remoteAddress() : "an unchecked handshake";
+        String from = handshake != null ? handshake.remoteAddress() : "an unchecked handshake";
         LOG.log(System.Logger.Level.WARNING, "agent registration refused from {0}: its key is not for agent id {1}",
                 from, agentId);
         closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");

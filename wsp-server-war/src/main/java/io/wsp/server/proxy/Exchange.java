@@ -12,6 +12,7 @@ import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.config.ServerSettings;
 import io.wsp.server.agent.ResponseReceiver;
 import io.wsp.server.registry.AcquireException;
+import io.wsp.server.registry.AgentSelector;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -95,10 +96,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         this.bodyIdleTimeout = settings.bodyIdleTimeout();
     }
 
-    /** Takes a connection of {@code agentId} (any agent when null) and carries the request over it. */
-    void start(Duration acquireTimeout, String agentId) {
+    /** Takes a connection of an agent {@code selector} matches and carries the request over it. */
+    void start(Duration acquireTimeout, AgentSelector selector) {
         async.addListener(this);
-        CompletableFuture<AgentConnection> acquired = registry.acquire(acquireTimeout, agentId);
+        CompletableFuture<AgentConnection> acquired = registry.acquire(acquireTimeout, selector);
         pending = acquired;
         if (acquired.isDone()) {
             // The common case: an idle connection was there; stay on this thread.

@@ -2,6 +2,7 @@ package io.wsp.server.proxy;
 
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
+import io.wsp.protocol.Labels;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.Timers;
@@ -11,6 +12,7 @@ import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.auth.ForbiddenException;
 import io.wsp.server.config.ServerSettings;
 import io.wsp.server.registry.AgentRegistry;
+import io.wsp.server.registry.AgentSelector;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
@@ -75,6 +77,14 @@ public class ProxyServlet extends HttpServlet {
                     WspProtocol.AGENT_HEADER + " must be an agent id: 1-200 printable characters without spaces");
             return;
         }
+        Labels selector;
+        try {
+            selector = Labels.parse(request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
+        } catch (IllegalArgumentException e) {
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid agent selector",
+                    WspProtocol.AGENT_SELECTOR_HEADER + ": " + e.getMessage());
+            return;
+        }
         RequestHead head = RequestHeads.from(request, destination, requestId, caller.credentialHeader());
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
@@ -94,7 +104,8 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, requestId, registry, codec, timers, settings).start(settings.timeout(), agentId);
+        new Exchange(async, head, requestId, registry, codec, timers, settings).start(settings.timeout(),
+                new AgentSelector(agentId, selector));
     }
 
     /** Says the same for a missing and a wrong key, so a guess learns nothing. */

@@ -27,7 +27,8 @@ final class RequestHeads {
     static RequestHead from(HttpServletRequest request, String destination, String requestId, String credentialHeader) {
         Set<String> skip = new HashSet<>(Set.of("host", "content-length",
                 WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT),
-                WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT), "x-forwarded-for", "x-forwarded-proto",
+                WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT), WspProtocol.AGENT_SELECTOR_HEADER.toLowerCase(Locale.ROOT),
+                "x-forwarded-for", "x-forwarded-proto",
                 "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT)));
         if (credentialHeader != null) {
             skip.add(credentialHeader.toLowerCase(Locale.ROOT));

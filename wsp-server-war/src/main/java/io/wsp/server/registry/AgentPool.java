@@ -1,5 +1,6 @@
 package io.wsp.server.registry;
 
+import io.wsp.protocol.Labels;
 import io.wsp.server.agent.AgentConnection;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -11,6 +12,8 @@ final class AgentPool {
 
     final String agentId;
     int idleSize;
+    /** As the agent's latest connection announced them. */
+    Labels labels = Labels.NONE;
     final Set<AgentConnection> connections = new HashSet<>();
     /** Most recently idle first, so surplus connections collect at the tail and age out. */
     final Deque<AgentConnection> idle = new ArrayDeque<>();
@@ -21,6 +24,6 @@ final class AgentPool {
     }
 
     PoolStatus status() {
-        return new PoolStatus(agentId, idleSize, idle.size(), connections.size() - idle.size());
+        return new PoolStatus(agentId, labels, idleSize, idle.size(), connections.size() - idle.size());
     }
 }

@@ -18,12 +18,12 @@ public interface AgentRegistry {
     void remove(AgentConnection connection);
 
     /**
-     * Takes an idle connection of agent {@code agentId} (any agent when null), marking it BUSY.
-     * Fails at once with {@link AcquireException.Reason#NO_AGENT} when no such agent is connected,
+     * Takes an idle connection of an agent {@code selector} matches, marking it BUSY. Fails at
+     * once with {@link AcquireException.Reason#NO_AGENT} when no such agent is connected,
      * or with {@link AcquireException.Reason#ALL_BUSY} when none became idle within
      * {@code timeout}. A caller that gives up cancels the future.
      */
-    CompletableFuture<AgentConnection> acquire(Duration timeout, String agentId);
+    CompletableFuture<AgentConnection> acquire(Duration timeout, AgentSelector selector);
 
     /** Gives a BUSY connection back: to the longest waiting request, or to its pool as IDLE. */
     void release(AgentConnection connection);

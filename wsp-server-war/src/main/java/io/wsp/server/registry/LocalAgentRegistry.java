@@ -40,11 +40,11 @@ public class LocalAgentRegistry implements AgentRegistry {
     /** Guarded by lock. Requests waiting for a connection, oldest first. */
     private final Deque<Waiter> waiters = new ArrayDeque<>();
 
-    /** A request waiting for a connection, of one agent or (agentId null) of any. */
-    private record Waiter(CompletableFuture<AgentConnection> future, String agentId) {
+    /** A request waiting for a connection of an agent its selector matches. */
+    private record Waiter(CompletableFuture<AgentConnection> future, AgentSelector selector) {
 
         boolean accepts(AgentConnection connection) {
-            return agentId == null || agentId.equals(connection.agentId());
+            return selector.matches(connection.agentId(), connection.labels());
         }
     }
 
@@ -70,6 +70,7 @@ public class LocalAgentRegistry implements AgentRegistry {
             AgentPool pool = pools.computeIfAbsent(connection.agentId(),
                     id -> new AgentPool(id, connection.poolIdleSize()));
             pool.idleSize = connection.poolIdleSize();
+            pool.labels = connection.labels();
             pool.connections.add(connection);
             connection.state(ConnectionState.BUSY);
         }
@@ -97,25 +98,25 @@ public class LocalAgentRegistry implements AgentRegistry {
             // Requests that can no longer be served fail now rather than at their deadline.
             for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
                 Waiter w = it.next();
-                if (w.agentId() == null ? pools.isEmpty() : !pools.containsKey(w.agentId())) {
+                if (!anyMatch(w.selector())) {
                     it.remove();
                     orphans.add(w);
                 }
             }
         }
         for (Waiter waiter : orphans) {
-            waiter.future().completeExceptionally(noAgent(waiter.agentId()));
+            waiter.future().completeExceptionally(noAgent(waiter.selector()));
         }
     }
 
     @Override
-    public CompletableFuture<AgentConnection> acquire(Duration timeout, String agentId) {
+    public CompletableFuture<AgentConnection> acquire(Duration timeout, AgentSelector selector) {
         Waiter waiter;
         synchronized (lock) {
-            if (agentId == null ? pools.isEmpty() : !pools.containsKey(agentId)) {
-                return CompletableFuture.failedFuture(noAgent(agentId));
+            if (!anyMatch(selector)) {
+                return CompletableFuture.failedFuture(noAgent(selector));
             }
-            AgentConnection idle = takeIdle(agentId);
+            AgentConnection idle = takeIdle(selector);
             if (idle != null) {
                 return CompletableFuture.completedFuture(idle);
             }
@@ -127,7 +128,7 @@ public class LocalAgentRegistry implements AgentRegistry {
                 return CompletableFuture.failedFuture(new AcquireException(AcquireException.Reason.QUEUE_FULL,
                         maxWaiting + " requests are already waiting for an agent connection"));
             }
-            waiter = new Waiter(new CompletableFuture<>(), agentId);
+            waiter = new Waiter(new CompletableFuture<>(), selector);
             waiters.addLast(waiter);
         }
         ScheduledFuture<?> expiry = timer.schedule(() -> expire(waiter, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -174,15 +175,20 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
+    /** Whether any connected agent could serve {@code selector}. Caller holds lock. */
+    private boolean anyMatch(AgentSelector selector) {
+        return pools.values().stream().anyMatch(p -> selector.matches(p.agentId, p.labels));
+    }
+
     /**
-     * Spreads load: among the agents with an idle connection (or just the one asked for), the one
+     * Spreads load: among the agents the selector matches that have an idle connection, the one
      * with the fewest requests in flight, ties broken at random. Caller holds lock.
      */
-    private AgentConnection takeIdle(String agentId) {
+    private AgentConnection takeIdle(AgentSelector selector) {
         AgentPool chosen = null;
         int ties = 0;
         for (AgentPool pool : pools.values()) {
-            if (pool.idle.isEmpty() || (agentId != null && !agentId.equals(pool.agentId))) {
+            if (pool.idle.isEmpty() || !selector.matches(pool.agentId, pool.labels)) {
                 continue;
             }
             int busy = pool.connections.size() - pool.idle.size();
@@ -276,9 +282,8 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
-    private static AcquireException noAgent(String agentId) {
-        return new AcquireException(AcquireException.Reason.NO_AGENT,
-                agentId == null ? "no agent is connected" : "agent '" + agentId + "' is not connected");
+    private static AcquireException noAgent(AgentSelector selector) {
+        return new AcquireException(AcquireException.Reason.NO_AGENT, selector.describe());
     }
 
     private static AcquireException allBusy(Duration timeout) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsp.protocol.Labels;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
 import jakarta.websocket.Session;
@@ -32,8 +33,12 @@ class LocalAgentRegistryTest {
         timer.shutdownNow();
     }
 
-    /** A WebSocket session that only records close(): the registry touches nothing else. */
     private AgentConnection connection(String agent, int idleSize) {
+        return connection(agent, idleSize, Labels.NONE);
+    }
+
+    /** A WebSocket session that only records close(): the registry touches nothing else. */
+    private AgentConnection connection(String agent, int idleSize, Labels labels) {
         AgentConnection[] self = new AgentConnection[1];
         Session session = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -48,14 +53,14 @@ class LocalAgentRegistryTest {
                     case "equals" -> proxy == args[0];
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        self[0] = new AgentConnection(session, agent, idleSize);
+        self[0] = new AgentConnection(session, agent, idleSize, labels);
         return self[0];
     }
 
     @Test
     void acquireFailsAtOnceWhenNoAgentIsConnected() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
-        CompletableFuture<AgentConnection> f = registry.acquire(LONG, null);
+        CompletableFuture<AgentConnection> f = registry.acquire(LONG, AgentSelector.ANY);
         assertTrue(f.isCompletedExceptionally());
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
     }
@@ -65,17 +70,17 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        assertSame(c, registry.acquire(LONG, null).join());
+        assertSame(c, registry.acquire(LONG, AgentSelector.ANY).join());
         assertEquals(ConnectionState.BUSY, c.state());
-        assertEquals(List.of(new PoolStatus("a", 1, 0, 1)), registry.status());
+        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 0, 1)), registry.status());
     }
 
     @Test
     void allBusyFailsAfterTheTimeout() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
-        registry.acquire(LONG, null).join();
-        CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20), null);
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(Duration.ofMillis(20), AgentSelector.ANY);
         assertEquals(AcquireException.Reason.ALL_BUSY, reason(waiting));
     }
 
@@ -84,9 +89,9 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.acquire(LONG, null).join();
-        CompletableFuture<AgentConnection> first = registry.acquire(LONG, null);
-        CompletableFuture<AgentConnection> second = registry.acquire(LONG, null);
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> first = registry.acquire(LONG, AgentSelector.ANY);
+        CompletableFuture<AgentConnection> second = registry.acquire(LONG, AgentSelector.ANY);
         registry.release(c);
         assertSame(c, first.getNow(null));
         assertFalse(second.isDone());
@@ -97,12 +102,12 @@ class LocalAgentRegistryTest {
     void beyondTheWaitingLimitRequestsAreRefusedAtOnce() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 2, timer);
         registry.add(connection("a", 1));
-        registry.acquire(LONG, null).join();
-        CompletableFuture<AgentConnection> first = registry.acquire(LONG, null);
-        registry.acquire(LONG, null);
-        assertEquals(AcquireException.Reason.QUEUE_FULL, reason(registry.acquire(LONG, null)));
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> first = registry.acquire(LONG, AgentSelector.ANY);
+        registry.acquire(LONG, AgentSelector.ANY);
+        assertEquals(AcquireException.Reason.QUEUE_FULL, reason(registry.acquire(LONG, AgentSelector.ANY)));
         first.cancel(false);
-        assertFalse(registry.acquire(LONG, null).isDone(), "a place freed by a caller that gave up is reused");
+        assertFalse(registry.acquire(LONG, AgentSelector.ANY).isDone(), "a place freed by a caller that gave up is reused");
     }
 
     @Test
@@ -110,9 +115,9 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.acquire(LONG, null).join();
-        CompletableFuture<AgentConnection> gaveUp = registry.acquire(LONG, null);
-        CompletableFuture<AgentConnection> patient = registry.acquire(LONG, null);
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> gaveUp = registry.acquire(LONG, AgentSelector.ANY);
+        CompletableFuture<AgentConnection> patient = registry.acquire(LONG, AgentSelector.ANY);
         gaveUp.cancel(false);
         registry.release(c);
         assertSame(c, patient.getNow(null));
@@ -123,17 +128,17 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.release(registry.acquire(LONG, null).join());
+        registry.release(registry.acquire(LONG, AgentSelector.ANY).join());
         assertEquals(ConnectionState.IDLE, c.state());
-        assertEquals(List.of(new PoolStatus("a", 1, 1, 0)), registry.status());
+        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 1, 0)), registry.status());
     }
 
     @Test
     void aNewConnectionServesAWaitingRequestRightAway() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
-        registry.acquire(LONG, null).join();
-        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, null);
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, AgentSelector.ANY);
         AgentConnection fresh = connection("a", 1);
         registry.add(fresh);
         assertSame(fresh, waiting.getNow(null));
@@ -144,8 +149,8 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         AgentConnection c = connection("a", 1);
         registry.add(c);
-        registry.acquire(LONG, null).join();
-        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, null);
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, AgentSelector.ANY);
         registry.remove(c);
         registry.remove(c);
         assertEquals(List.of(), registry.status());
@@ -160,8 +165,8 @@ class LocalAgentRegistryTest {
         registry.add(connection("a", 1));
         AgentConnection b = connection("b", 1);
         registry.add(b);
-        assertSame(b, registry.acquire(LONG, "b").join());
-        CompletableFuture<AgentConnection> waitingForB = registry.acquire(LONG, "b");
+        assertSame(b, registry.acquire(LONG, AgentSelector.id("b")).join());
+        CompletableFuture<AgentConnection> waitingForB = registry.acquire(LONG, AgentSelector.id("b"));
         assertFalse(waitingForB.isDone(), "a's idle connection is not b's");
         registry.release(b);
         assertSame(b, waitingForB.getNow(null));
@@ -174,10 +179,10 @@ class LocalAgentRegistryTest {
         AgentConnection b = connection("b", 1);
         registry.add(a);
         registry.add(b);
-        registry.acquire(LONG, "a").join();
-        registry.acquire(LONG, "b").join();
-        CompletableFuture<AgentConnection> forB = registry.acquire(LONG, "b");
-        CompletableFuture<AgentConnection> forAny = registry.acquire(LONG, null);
+        registry.acquire(LONG, AgentSelector.id("a")).join();
+        registry.acquire(LONG, AgentSelector.id("b")).join();
+        CompletableFuture<AgentConnection> forB = registry.acquire(LONG, AgentSelector.id("b"));
+        CompletableFuture<AgentConnection> forAny = registry.acquire(LONG, AgentSelector.ANY);
         registry.release(a);
         assertFalse(forB.isDone());
         assertSame(a, forAny.getNow(null));
@@ -187,7 +192,7 @@ class LocalAgentRegistryTest {
     void anAgentThatIsNotConnectedFailsAtOnceNamingIt() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
         registry.add(connection("a", 1));
-        CompletableFuture<AgentConnection> f = registry.acquire(LONG, "ghost");
+        CompletableFuture<AgentConnection> f = registry.acquire(LONG, AgentSelector.id("ghost"));
         assertEquals(AcquireException.Reason.NO_AGENT, reason(f));
         try {
             f.join();
@@ -202,10 +207,10 @@ class LocalAgentRegistryTest {
         AgentConnection a = connection("a", 1);
         registry.add(a);
         registry.add(connection("b", 1));
-        registry.acquire(LONG, "a").join();
-        registry.acquire(LONG, "b").join();
-        CompletableFuture<AgentConnection> forA = registry.acquire(LONG, "a");
-        CompletableFuture<AgentConnection> forAny = registry.acquire(LONG, null);
+        registry.acquire(LONG, AgentSelector.id("a")).join();
+        registry.acquire(LONG, AgentSelector.id("b")).join();
+        CompletableFuture<AgentConnection> forA = registry.acquire(LONG, AgentSelector.id("a"));
+        CompletableFuture<AgentConnection> forAny = registry.acquire(LONG, AgentSelector.ANY);
         registry.remove(a);
         assertEquals(AcquireException.Reason.NO_AGENT, reason(forA));
         assertFalse(forAny.isDone(), "agent b may still free a connection");
@@ -219,12 +224,12 @@ class LocalAgentRegistryTest {
         }
         registry.add(connection("quiet", 3));
         registry.add(connection("quiet", 3));
-        registry.acquire(LONG, "busy").join();
-        registry.acquire(LONG, "busy").join();
+        registry.acquire(LONG, AgentSelector.id("busy")).join();
+        registry.acquire(LONG, AgentSelector.id("busy")).join();
         // busy has 2 in flight and quiet none: the next two go to quiet, which then has no idle one.
-        assertEquals("quiet", registry.acquire(LONG, null).join().agentId());
-        assertEquals("quiet", registry.acquire(LONG, null).join().agentId());
-        assertEquals("busy", registry.acquire(LONG, null).join().agentId(), "only busy has an idle one left");
+        assertEquals("quiet", registry.acquire(LONG, AgentSelector.ANY).join().agentId());
+        assertEquals("quiet", registry.acquire(LONG, AgentSelector.ANY).join().agentId());
+        assertEquals("busy", registry.acquire(LONG, AgentSelector.ANY).join().agentId(), "only busy has an idle one left");
     }
 
     @Test
@@ -233,8 +238,8 @@ class LocalAgentRegistryTest {
         registry.add(connection("a", 1));
         registry.add(connection("b", 1));
         Set<String> served = new HashSet<>();
-        served.add(registry.acquire(LONG, null).join().agentId());
-        served.add(registry.acquire(LONG, null).join().agentId());
+        served.add(registry.acquire(LONG, AgentSelector.ANY).join().agentId());
+        served.add(registry.acquire(LONG, AgentSelector.ANY).join().agentId());
         assertEquals(Set.of("a", "b"), served, "with one connection each, two requests need both agents");
     }
 
@@ -244,7 +249,7 @@ class LocalAgentRegistryTest {
         List<AgentConnection> all = List.of(connection("a", 1), connection("a", 1), connection("a", 1));
         all.forEach(registry::add);
         registry.closeSurplusIdle();
-        assertEquals(List.of(new PoolStatus("a", 1, 1, 0)), registry.status());
+        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 1, 0)), registry.status());
         synchronized (closed) {
             assertEquals(2, closed.size());
         }
@@ -268,9 +273,9 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, LONG, 100, timer);
         registry.add(connection("a", 1));
         registry.add(connection("a", 1));
-        registry.acquire(LONG, null).join();
+        registry.acquire(LONG, AgentSelector.ANY).join();
         registry.checkLiveness();
-        assertEquals(List.of(new PoolStatus("a", 1, 1, 1)), registry.status());
+        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 1, 1)), registry.status());
     }
 
     @Test
@@ -278,18 +283,67 @@ class LocalAgentRegistryTest {
         LocalAgentRegistry registry = new LocalAgentRegistry(Duration.ZERO, Duration.ZERO, 100, timer);
         registry.add(connection("a", 0));
         registry.add(connection("a", 0));
-        registry.acquire(LONG, null).join();
+        registry.acquire(LONG, AgentSelector.ANY).join();
         registry.closeSurplusIdle();
-        assertEquals(List.of(new PoolStatus("a", 0, 0, 1)), registry.status());
+        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 0, 0, 1)), registry.status());
     }
 
     private static AcquireException.Reason reason(CompletableFuture<AgentConnection> f) {
+        return failure(f).reason();
+    }
+
+    private static String message(CompletableFuture<AgentConnection> f) {
+        return failure(f).getMessage();
+    }
+
+    private static AcquireException failure(CompletableFuture<AgentConnection> f) {
         try {
             f.join();
             throw new AssertionError("expected a failure");
         } catch (CompletionException e) {
-            return ((AcquireException) e.getCause()).reason();
+            return (AcquireException) e.getCause();
         }
     }
 
+
+    @Test
+    void aLabelSelectorPicksOnlyAgentsWithThoseLabelsAndSaysWhatWasAskedWhenNoneHas() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
+        registry.add(connection("prod-1", 1, Labels.parse("env=prod,region=eu")));
+        registry.add(connection("test-1", 1, Labels.parse("env=test,region=eu")));
+        AgentSelector prod = new AgentSelector(null, Labels.parse("env=prod"));
+        assertEquals("prod-1", registry.acquire(LONG, prod).join().agentId());
+        assertEquals("test-1", registry.acquire(LONG, new AgentSelector(null, Labels.parse("region=eu"))).join().agentId());
+        CompletableFuture<AgentConnection> staging = registry.acquire(LONG, new AgentSelector(null, Labels.parse("env=staging")));
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(staging));
+        assertTrue(message(staging).contains("env=staging"), message(staging));
+        CompletableFuture<AgentConnection> mismatch = registry.acquire(LONG, new AgentSelector("test-1", Labels.parse("env=prod")));
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(mismatch), "id and labels must both match");
+    }
+
+    @Test
+    void aWaiterWithASelectorTakesOnlyAMatchingConnectionAndFailsWhenTheLastMatchLeaves() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
+        AgentConnection prod = connection("prod-1", 1, Labels.parse("env=prod"));
+        AgentConnection test = connection("test-1", 1, Labels.parse("env=test"));
+        registry.add(prod);
+        registry.add(test);
+        AgentSelector wantsProd = new AgentSelector(null, Labels.parse("env=prod"));
+        registry.acquire(LONG, wantsProd).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, wantsProd);
+        AgentConnection anyTaken = registry.acquire(LONG, AgentSelector.ANY).join();
+        assertSame(test, anyTaken);
+        registry.release(anyTaken);
+        assertFalse(waiting.isDone(), "a test connection must not serve a prod request");
+        registry.remove(prod);
+        assertEquals(AcquireException.Reason.NO_AGENT, reason(waiting));
+    }
+
+    @Test
+    void poolStatusShowsTheLabelsOfTheAgentsLatestConnection() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
+        registry.add(connection("a", 1, Labels.parse("v=1")));
+        registry.add(connection("a", 1, Labels.parse("v=2")));
+        assertEquals(Labels.parse("v=2"), registry.status().get(0).labels());
+    }
 }
