@@ -25,16 +25,22 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.forwarder = new Forwarder(config.rules());
+        this.forwarder = new Forwarder(config.rules(), config.allowAll());
         this.pools = new Pools(config, forwarder, codec);
     }
 
     /** Starts connecting to the servers in the background and returns at once. */
     public static Agent start(AgentConfig config) {
         Agent agent = new Agent(config);
-        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}",
-                config.id(), config.servers(), String.valueOf(config.poolIdleSize()),
-                String.valueOf(config.poolMaxSize()));
+        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}, "
+                + "destination rules: {4} allow, {5} deny{6}", config.id(), config.servers(),
+                String.valueOf(config.poolIdleSize()), String.valueOf(config.poolMaxSize()),
+                String.valueOf(config.rules().whitelistSize()), String.valueOf(config.rules().blacklistSize()),
+                config.allowAll() ? ", allow-all" : "");
+        if (agent.forwarder.refusesEverything()) {
+            LOG.log(System.Logger.Level.WARNING, "agent {0} has no allow rule: it will refuse every request"
+                    + " (give --allow URL-REGEX, --allow-cidr CIDR or --allow-all)", config.id());
+        }
         agent.pools.start();
         return agent;
     }

@@ -49,6 +49,18 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Go wsp client YAML file (flags override it)")
     Path configFile;
 
+    @Option(names = "--allow", paramLabel = "URL-REGEX",
+            description = "allow destination URLs in which this regex is found (anchor it: ^http://api:8081/); repeatable")
+    List<String> allowUrls;
+
+    @Option(names = "--allow-cidr", paramLabel = "CIDR",
+            description = "allow destinations whose host resolves into this IPv4 or IPv6 range; repeatable")
+    List<String> allowCidrs;
+
+    @Option(names = "--allow-all",
+            description = "allow every destination no blacklist rule denies (without it and any allow rule, every request is refused)")
+    boolean allowAll;
+
     @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
             description = "ping an idle connection after this much silence; close it after twice that (0: never; default 15)")
     long pingIntervalSeconds;
@@ -113,13 +125,20 @@ public final class Main implements Callable<Integer> {
     AgentConfig config() {
         AgentConfig.Builder builder = configFile != null ? YamlConfigLoader.load(configFile) : AgentConfig.builder();
         builder.secretKey(env.get(SECRET_KEY_ENV));
-        return builder.id(id)
+        builder.id(id)
                 .servers(servers)
                 .secretKey(secretKey)
                 .poolIdleSize(poolIdle)
                 .poolMaxSize(poolMax)
                 .pingInterval(Duration.ofSeconds(pingIntervalSeconds))
-                .build();
+                .allowAll(allowAll ? Boolean.TRUE : null);
+        if (allowUrls != null) {
+            allowUrls.forEach(builder::allowUrl);
+        }
+        if (allowCidrs != null) {
+            allowCidrs.forEach(builder::allowCidr);
+        }
+        return builder.build();
     }
 
     private static int usageError(PrintWriter err, String message) {

@@ -16,8 +16,9 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads the Go wsp client's YAML file ({@code wsp_client.cfg}): keys {@code id}, {@code targets},
- * {@code poolidlesize}, {@code poolmaxsize}, {@code secretkey}, {@code whitelist}, {@code blacklist}.
- * Unknown keys are ignored, as Go's YAML decoder does.
+ * {@code poolidlesize}, {@code poolmaxsize}, {@code secretkey}, {@code whitelist}, {@code blacklist},
+ * and ours, {@code allowall} (a Go agent ignores it). Unknown keys are ignored, as Go's YAML
+ * decoder does.
  */
 public final class YamlConfigLoader {
 
@@ -48,7 +49,8 @@ public final class YamlConfigLoader {
                     .servers(strings(map, "targets"))
                     .poolIdleSize(integer(map, "poolidlesize"))
                     .poolMaxSize(integer(map, "poolmaxsize"))
-                    .secretKey(string(map, "secretkey"));
+                    .secretKey(string(map, "secretkey"))
+                    .allowAll(bool(map, "allowall"));
             builder.rules(RuleSet.fromConfig(rules(map, "whitelist"), rules(map, "blacklist")));
         } catch (ConfigException | IllegalArgumentException e) {
             throw new ConfigException("config file " + file + ": " + e.getMessage(), e);
@@ -73,6 +75,14 @@ public final class YamlConfigLoader {
             throw new ConfigException(key + " must be an integer");
         }
         return i;
+    }
+
+    private static Boolean bool(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value != null && !(value instanceof Boolean)) {
+            throw new ConfigException(key + " must be true or false");
+        }
+        return (Boolean) value;
     }
 
     private static List<String> strings(Map<?, ?> map, String key) {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class Http1TlsTest {
 
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
@@ -55,7 +57,7 @@ class Http1TlsTest {
         HttpsServer server = echoServer(tls);
         try (Http1Client client = new Http1Client(Duration.ofSeconds(10), tls.getSocketFactory())) {
             URI uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/echo");
-            Http1Exchange x = client.newExchange(uri, "POST", Map.of(), 1);
+            Http1Exchange x = client.newExchange(uri, LOOPBACK, "POST", Map.of(), 1);
 
             assertThrows(SSLHandshakeException.class, x::sendHead);
         } finally {
@@ -65,7 +67,7 @@ class Http1TlsTest {
 
     private static String post(Http1Client client, URI uri, String text) throws Exception {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        Http1Exchange x = client.newExchange(uri, "POST", Map.of(), body.length);
+        Http1Exchange x = client.newExchange(uri, LOOPBACK, "POST", Map.of(), body.length);
         x.sendHead();
         Thread writer = new Thread(() -> {
             try {
