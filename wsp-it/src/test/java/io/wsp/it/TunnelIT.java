@@ -383,12 +383,16 @@ class TunnelIT {
         int seen = api.requestsSeen();
         long size = 8L * 1024 * 1024;
 
-        HttpResponse<String> refused = wsp.send(wsp.request(api.url("/upload"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(size))).build());
+        // HTTP/1.1: what is under test is the agent's side, not a cleartext HTTP/2 upgrade carrying a body.
+        HttpClient caller = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        HttpResponse<String> refused = caller.send(wsp.request(api.url("/upload"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(size))).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertProblem(refused, 403, "agent's rules");
-        HttpResponse<String> next = wsp.send(wsp.request(api.url("/echo"))
-                .POST(HttpRequest.BodyPublishers.ofString("still in step")).build());
+        HttpResponse<String> next = caller.send(wsp.request(api.url("/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("still in step")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, next.statusCode(), next.body());
         assertEquals("still in step", next.body());
         assertEquals(seen + 1, api.requestsSeen(), "only the echo reached the internal API");
