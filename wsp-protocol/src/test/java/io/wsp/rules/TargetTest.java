@@ -29,6 +29,8 @@ class TargetTest {
     void nearMissesOfLiteralsAreNames() {
         assertNull(Target.of("GET", "http://300.0.0.1/", Map.of()).address());
         assertNull(Target.of("GET", "http://10.0.1/", Map.of()).address());
+        assertNull(IpLiteral.parse(".:1").orElse(null));
+        assertNull(IpLiteral.parse("g::1").orElse(null));
     }
 
     @Test
