@@ -52,6 +52,20 @@ class Http1TlsTest {
     }
 
     @Test
+    void theNameIsVerifiedAgainstTheCertificateWhileConnectingToTheCheckedAddress() throws Exception {
+        SSLContext tls = context(keyStore("dns:api.invalid"));
+        HttpsServer server = echoServer(tls);
+        try (Http1Client client = new Http1Client(Duration.ofSeconds(10), tls.getSocketFactory())) {
+            // .invalid never resolves: the connection goes to the given address, TLS checks the name.
+            URI uri = URI.create("https://api.invalid:" + server.getAddress().getPort() + "/echo");
+
+            assertEquals("by name", post(client, uri, "by name"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void certificateForAnotherHostIsRefused() throws Exception {
         SSLContext tls = context(keyStore("dns:other.example"));
         HttpsServer server = echoServer(tls);
