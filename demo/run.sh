@@ -56,8 +56,10 @@ echo "starting Payara Micro with wsp.war (log: $LOGS/server.log)..."
 wait_for "http://127.0.0.1:$API_PORT/hello" "the demo internal API" "$LOGS/api.log"
 wait_for "http://127.0.0.1:$SERVER_PORT/status" "the wsp server" "$LOGS/server.log"
 
+# The agent refuses every destination unless allowed: this one may call the demo API, nothing else.
 WSP_SECRET_KEY=$SECRET java -Xmx64m -jar wsp-agent/target/wsp-agent.jar \
   --server "ws://127.0.0.1:$SERVER_PORT/register" --id demo-agent --pool-idle 4 --pool-max 32 \
+  --allow "^http://127\.0\.0\.1:$API_PORT/" \
   > "$LOGS/agent.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do
@@ -78,6 +80,9 @@ Try (this run's caller key is $CALLER_KEY):
   curl -H 'X-API-Key: $CALLER_KEY' -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/echo' --data-binary 'hi there' http://127.0.0.1:$SERVER_PORT/request
   curl -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/hello' http://127.0.0.1:$SERVER_PORT/request   # no key: 401
   curl http://127.0.0.1:$SERVER_PORT/status
+
+  # refused by the agent (403): it may call the demo API only
+  curl -H 'X-PROXY-DESTINATION: http://169.254.169.254/latest/meta-data/' http://127.0.0.1:$SERVER_PORT/request
 
 Logs in $LOGS/. Ctrl-C stops everything.
 TXT

@@ -25,16 +25,22 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.forwarder = new Forwarder(config.rules());
+        this.forwarder = new Forwarder(config.rules(), config.allowAll());
         this.pools = new Pools(config, forwarder, codec);
     }
 
     /** Starts connecting to the servers in the background and returns at once. */
     public static Agent start(AgentConfig config) {
         Agent agent = new Agent(config);
-        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}, TLS: {4}",
-                config.id(), config.servers(), String.valueOf(config.poolIdleSize()),
-                String.valueOf(config.poolMaxSize()), config.tlsSummary());
+        LOG.log(System.Logger.Level.INFO, "agent {0} starting: servers {1}, pool idle {2}, max {3}, labels {4}, "
+                + "destination rules: {5} allow, {6} deny{7}, TLS: {8}", config.id(), config.servers(),
+                String.valueOf(config.poolIdleSize()), String.valueOf(config.poolMaxSize()), config.labels(),
+                String.valueOf(config.rules().whitelistSize()), String.valueOf(config.rules().blacklistSize()),
+                config.allowAll() ? ", allow-all" : "", config.tlsSummary());
+        if (agent.forwarder.refusesEverything()) {
+            LOG.log(System.Logger.Level.WARNING, "agent {0} has no allow rule: it will refuse every request"
+                    + " (give --allow URL-REGEX, --allow-cidr CIDR or --allow-all)", config.id());
+        }
         agent.pools.start();
         return agent;
     }

@@ -75,6 +75,17 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--keystore-password", paramLabel = "PASSWORD",
             description = "its password, also that of the key (or env " + KEYSTORE_PASSWORD_ENV + ")")
     String keyStorePassword;
+    @Option(names = "--allow", paramLabel = "URL-REGEX",
+            description = "allow destination URLs in which this regex is found (anchor it: ^http://api:8081/); repeatable")
+    List<String> allowUrls;
+
+    @Option(names = "--allow-cidr", paramLabel = "CIDR",
+            description = "allow destinations whose host resolves into this IPv4 or IPv6 range; repeatable")
+    List<String> allowCidrs;
+
+    @Option(names = "--allow-all",
+            description = "allow every destination no blacklist rule denies (without it and any allow rule, every request is refused)")
+    boolean allowAll;
 
     @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
             description = "ping an idle connection after this much silence; close it after twice that (0: never; default 15)")
@@ -161,7 +172,7 @@ public final class Main implements Callable<Integer> {
         builder.secretKey(env.get(SECRET_KEY_ENV))
                 .trustStorePassword(env.get(TRUSTSTORE_PASSWORD_ENV))
                 .keyStorePassword(env.get(KEYSTORE_PASSWORD_ENV));
-        return builder.id(id)
+        builder.id(id)
                 .servers(servers)
                 .secretKey(secretKey)
                 .labels(labels())
@@ -172,7 +183,14 @@ public final class Main implements Callable<Integer> {
                 .poolIdleSize(poolIdle)
                 .poolMaxSize(poolMax)
                 .pingInterval(Duration.ofSeconds(pingIntervalSeconds))
-                .build();
+                .allowAll(allowAll ? Boolean.TRUE : null);
+        if (allowUrls != null) {
+            allowUrls.forEach(builder::allowUrl);
+        }
+        if (allowCidrs != null) {
+            allowCidrs.forEach(builder::allowCidr);
+        }
+        return builder.build();
     }
 
     private static int usageError(PrintWriter err, String message) {

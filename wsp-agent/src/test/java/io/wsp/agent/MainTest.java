@@ -133,6 +133,64 @@ class MainTest {
     }
 
     @Test
+void allowFlagsAddWhitelistRulesAfterTheFilesOwn() throws IOException {
+        Path file = configFile("targets: [ws://h/r]\nwhitelist:\n  - host: api\\.internal\n    port: 8081\n");
+
+        AgentConfig config = parse(Map.of(), "--config", file.toString(), "--allow", "^http://127\\.0\\.0\\.1:8081/",
+                "--allow-cidr", "10.0.0.0/8", "--allow-cidr", "fd00::/8");
+
+        assertEquals(4, config.rules().whitelistSize());
+        assertFalse(config.allowAll());
+        assertTrue(config.rules().deniedReason("GET", "http://127.0.0.1:8081/x", Map.of()).isEmpty());
+        assertTrue(config.rules().deniedReason("GET", "http://[fd00::1]/", Map.of()).isEmpty());
+    }
+
+    @Test
+    void withoutAllowFlagsNothingIsAllowed() {
+        AgentConfig config = parse(Map.of(), "--server", "ws://h/r");
+
+        assertEquals(0, config.rules().whitelistSize());
+        assertFalse(config.allowAll());
+    }
+
+    @Test
+    void allowAllComesFromTheFlagOrTheFile() throws IOException {
+        assertTrue(parse(Map.of(), "--server", "ws://h/r", "--allow-all").allowAll());
+        Path file = configFile("targets: [ws://h/r]\nallowall: true\nblacklist:\n  - cidr: 10.0.0.0/8\n");
+        AgentConfig config = parse(Map.of(), "--config", file.toString());
+        assertTrue(config.allowAll());
+        assertEquals(1, config.rules().blacklistSize());
+    }
+
+    @Test
+    void anInvalidAllowRegexExitsWithTwo() {
+        assertUsageError("--allow (: invalid url regex", "--server", "ws://h/r", "--allow", "(");
+    }
+
+    @Test
+    void anAllowCidrWithHostBitsExitsWithTwo() {
+        assertUsageError("--allow-cidr: CIDR has bits set after its prefix", "--server", "ws://h/r",
+                "--allow-cidr", "10.0.0.1/8");
+    }
+
+    @Test
+    void anAllowCidrThatIsANameExitsWithTwo() {
+        assertUsageError("--allow-cidr: not an IP address", "--server", "ws://h/r", "--allow-cidr", "intranet");
+    }
+
+    @Test
+    void allowAllWithAnAllowRuleExitsWithTwo() {
+        assertUsageError("allow-all cannot be combined", "--server", "ws://h/r", "--allow-all", "--allow-cidr", "10.0.0.0/8");
+    }
+
+    @Test
+    void anInvalidRuleInTheFileExitsWithTwo() throws IOException {
+        Path file = configFile("targets: [ws://h/r]\nblacklist:\n  - port: 70000\n");
+
+        assertUsageError("blacklist[0]: port must be", "--config", file.toString());
+    }
+
+    @Test
     void helpExitsWithZero() {
         CommandLine cmd = Main.commandLine(new Main(Map.of()));
         StringWriter out = new StringWriter();
@@ -140,6 +198,7 @@ class MainTest {
 
         assertEquals(0, cmd.execute("--help"));
         assertTrue(out.toString().contains("--pool-idle"));
+        assertTrue(out.toString().contains("--allow-cidr"));
     }
 
     private AgentConfig parse(Map<String, String> env, String... args) {

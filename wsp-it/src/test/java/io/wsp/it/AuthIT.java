@@ -97,7 +97,7 @@ class AuthIT {
     }
 
     private Agent start(String id, String key) throws Exception {
-        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl()).secretKey(key)
+        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl()).secretKey(key).allowCidr("127.0.0.1")
                 .poolIdleSize(1).poolMaxSize(1).build());
         agents.add(agent);
         return agent;

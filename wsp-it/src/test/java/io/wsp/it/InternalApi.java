@@ -2,6 +2,7 @@ package io.wsp.it;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server standing in for the internal API behind the agent, on an ephemeral loopback
@@ -46,22 +48,33 @@ public final class InternalApi implements AutoCloseable {
     private final BlockingQueue<Boolean> holdGate = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> requestsHeld = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> brokenTransfers = new LinkedBlockingQueue<>();
+    private final AtomicInteger requestsSeen = new AtomicInteger();
 
     public InternalApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
-        server.createContext("/status/", this::status);
-        server.createContext("/echo", this::echo);
-        server.createContext("/download", this::download);
-        server.createContext("/upload", this::upload);
-        server.createContext("/sse", this::sse);
-        server.createContext("/hold", this::hold);
-        server.createContext("/stall", this::stall);
+        server.createContext("/status/", counted(this::status));
+        server.createContext("/echo", counted(this::echo));
+        server.createContext("/download", counted(this::download));
+        server.createContext("/upload", counted(this::upload));
+        server.createContext("/sse", counted(this::sse));
+        server.createContext("/hold", counted(this::hold));
+        server.createContext("/stall", counted(this::stall));
         server.start();
     }
 
     public String url(String pathAndQuery) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+    }
+
+    /** The same URL by name: {@code localhost}, which resolves to the API's 127.0.0.1. */
+    public String urlByName(String pathAndQuery) {
+        return "http://localhost:" + server.getAddress().getPort() + pathAndQuery;
+    }
+
+    /** Requests that reached the API so far, whatever their path: a refused request never counts. */
+    public int requestsSeen() {
+        return requestsSeen.get();
     }
 
     public void releaseNextEvent() {
@@ -220,6 +233,13 @@ public final class InternalApi implements AutoCloseable {
         } catch (IOException e) {
             brokenTransfers.add("download");
         }
+    }
+
+    private HttpHandler counted(HttpHandler handler) {
+        return ex -> {
+            requestsSeen.incrementAndGet();
+            handler.handle(ex);
+        };
     }
 
     private static void drain(HttpExchange ex) throws IOException {

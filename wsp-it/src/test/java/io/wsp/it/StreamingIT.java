@@ -52,7 +52,7 @@ class StreamingIT {
         wsp = new WspServer(deployment);
         api = new InternalApi();
         agent = AgentProcess.start("64m", WspServer.SECRET, "--server", wsp.registerUrl(), "--id", "streamer",
-                "--pool-idle", "2", "--pool-max", "4");
+                "--pool-idle", "2", "--pool-max", "4", "--allow", "^http://127\\.0\\.0\\.1:");
         wsp.awaitIdle("streamer", 2);
     }
 

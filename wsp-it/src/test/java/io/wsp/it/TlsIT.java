@@ -109,7 +109,7 @@ class TlsIT {
     private static AgentProcess startAgent(String id, Path trustStore) throws IOException {
         return AgentProcess.start("64m", Map.of("WSP_SECRET_KEY", WspServer.SECRET,
                         "WSP_TRUSTSTORE_PASSWORD", PASSWORD, "WSP_KEYSTORE_PASSWORD", PASSWORD),
-                "--server", payara.wssRegisterUrl(), "--id", id, "--pool-idle", "1", "--pool-max", "2",
+                "--server", payara.wssRegisterUrl(), "--id", id, "--pool-idle", "1", "--pool-max", "2", "--allow-cidr", "127.0.0.1",
                 "--truststore", trustStore.toAbsolutePath().toString(),
                 "--keystore", agentKeys.toAbsolutePath().toString());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsp.agent.Agent;
 import io.wsp.agent.config.AgentConfig;
 import io.wsp.protocol.Labels;
+import io.wsp.rules.RuleSet;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.BufferedReader;
@@ -24,9 +25,11 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -83,13 +86,14 @@ class TunnelIT {
         wsp.awaitNoAgents();
     }
 
+    /** An agent allowed to reach the internal API's address, 127.0.0.1, and nothing else. */
     private Agent agent(String id, int poolIdle, int poolMax) throws Exception {
-        return agent(id, poolIdle, poolMax, Labels.NONE);
+        return agent(id, poolIdle, poolMax, b -> b.allowCidr("127.0.0.1"));
     }
 
-    private Agent agent(String id, int poolIdle, int poolMax, Labels labels) throws Exception {
-        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl()).labels(labels)
-                .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax).build());
+    private Agent agent(String id, int poolIdle, int poolMax, UnaryOperator<AgentConfig.Builder> rules) throws Exception {
+        Agent agent = Agent.start(rules.apply(AgentConfig.builder().id(id).server(wsp.registerUrl())
+                .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax)).build());
         agents.add(agent);
         wsp.awaitIdle(id, poolIdle);
         return agent;
@@ -313,6 +317,89 @@ class TunnelIT {
     }
 
     @Test
+    void anAgentWithoutAllowRulesRefusesEveryRequestWith403() throws Exception {
+        agent("closed", 1, 1, b -> b);
+        int seen = api.requestsSeen();
+
+        HttpResponse<String> r = wsp.send(wsp.request(api.url("/status/200")).build());
+
+        assertProblem(r, 403, "the agent's rules do not allow this destination");
+        assertTrue(r.body().contains("\"title\":\"Destination forbidden by the agent\""), r.body());
+        assertEquals(seen, api.requestsSeen(), "nothing reached the internal API");
+    }
+
+    @Test
+    void allowAllForwardsWhatNoBlacklistRuleDenies() throws Exception {
+        agent("open", 1, 1, b -> b.allowAll(true));
+
+        assertEquals(201, wsp.send(wsp.request(api.url("/status/201")).build()).statusCode());
+    }
+
+    @Test
+    void aCidrBlacklistRefusesANameThatResolvesIntoIt() throws Exception {
+        agent("no-loopback", 1, 1, b -> b.allowAll(true)
+                .rules(RuleSet.fromConfig(null, List.of(Map.of("cidr", "127.0.0.0/8")))));
+        int seen = api.requestsSeen();
+
+        assertProblem(wsp.send(wsp.request(api.urlByName("/status/200")).build()), 403, "agent's rules");
+        assertProblem(wsp.send(wsp.request(api.url("/status/200")).build()), 403, "agent's rules");
+        assertEquals(seen, api.requestsSeen());
+    }
+
+    @Test
+    void aCidrWhitelistAdmitsANameOnlyWhenItResolvesIntoTheRange() throws Exception {
+        agent("only-127-0-0-2", 1, 1, b -> b.allowCidr("127.0.0.2"));
+        int seen = api.requestsSeen();
+
+        assertProblem(wsp.send(wsp.request(api.urlByName("/status/200")).build()), 403, "agent's rules");
+        assertEquals(seen, api.requestsSeen());
+    }
+
+    @Test
+    void aNameIsCalledAtItsCheckedAddressWithItsOwnHostHeader() throws Exception {
+        agent("by-name", 1, 1);
+        String named = api.urlByName("/echo");
+
+        HttpResponse<String> r = wsp.send(wsp.request(named).build());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(URI.create(named).getAuthority(), r.headers().firstValue("X-Echo-Host").orElseThrow());
+    }
+
+    @Test
+    void linkLocalAndMetadataAddressesAreRefusedEvenWithAllowAll() throws Exception {
+        agent("cloud", 1, 1, b -> b.allowAll(true));
+        for (String metadata : List.of("http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/",
+                "http://[fd00:ec2::254]/latest/meta-data/")) {
+            // 403 at once: a connection attempt would have ended in 502 (refused or timed out).
+            assertProblem(wsp.send(wsp.request(metadata).build()), 403, "agent's rules");
+        }
+    }
+
+    @Test
+    void aRefusedUploadIsDrainedAndTheSameConnectionServesTheNextRequest() throws Exception {
+        // One connection only: the next request must ride the one that carried the refused upload.
+        agent("drained", 1, 1, b -> b.allowCidr("127.0.0.1")
+                .rules(RuleSet.fromConfig(null, List.of(Map.of("url", "/upload$")))));
+        int seen = api.requestsSeen();
+        long size = 8L * 1024 * 1024;
+
+        // HTTP/1.1: what is under test is the agent's side, not a cleartext HTTP/2 upgrade carrying a body.
+        HttpClient caller = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        HttpResponse<String> refused = caller.send(wsp.request(api.url("/upload"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(size))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertProblem(refused, 403, "agent's rules");
+        HttpResponse<String> next = caller.send(wsp.request(api.url("/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("still in step")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, next.statusCode(), next.body());
+        assertEquals("still in step", next.body());
+        assertEquals(seen + 1, api.requestsSeen(), "only the echo reached the internal API");
+    }
+
+    @Test
     void agentLostBeforeTheResponseHeadIs502() throws Exception {
         Agent agent = agent("lost", 1, 1);
         CompletableFuture<HttpResponse<String>> held = wsp.client.sendAsync(wsp.request(api.url("/hold")).build(),
@@ -467,8 +554,8 @@ class TunnelIT {
 
     @Test
     void xProxyAgentSelectorPicksAgentsByLabelAndNamesWhatWasAskedWhenNoneMatches() throws Exception {
-        agent("eu-prod", 2, 2, Labels.parse("env=prod,region=eu"));
-        agent("us-test", 2, 2, Labels.parse("env=test,region=us"));
+        agent("eu-prod", 2, 2, b -> b.allowCidr("127.0.0.1").labels(Labels.parse("env=prod,region=eu")));
+        agent("us-test", 2, 2, b -> b.allowCidr("127.0.0.1").labels(Labels.parse("env=test,region=us")));
         JsonObject labels = wsp.agent("eu-prod").orElseThrow().getJsonObject("labels");
         assertEquals("prod", labels.getString("env"));
         assertEquals("eu", labels.getString("region"));

@@ -4,12 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Which destinations may be called: a request matching any blacklist rule is denied; otherwise,
- * when the whitelist is not empty, one of its rules must match (the Go wsp's order).
+ * when the whitelist is not empty, one of its rules must match (the Go wsp's order). Whether an
+ * empty whitelist allows everything is the caller's policy: the server's, not the agent's.
  */
 public final class RuleSet {
+
+    private static final String NOT_WHITELISTED = "destination matches no whitelist rule";
 
     private final List<Rule> whitelist;
     private final List<Rule> blacklist;
@@ -24,11 +28,20 @@ public final class RuleSet {
     }
 
     /**
-     * Builds the rules from a YAML list as a parser gives it: maps with the keys {@code method},
-     * {@code url} and {@code headers} (the Go wsp field names, case-insensitive).
+     * Builds the rules from YAML lists as a parser gives them: mappings with the keys of
+     * {@link Rule#fromConfig}.
+     *
+     * @throws IllegalArgumentException naming the list, the entry and what is wrong with it
      */
     public static RuleSet fromConfig(List<Map<String, Object>> whitelist, List<Map<String, Object>> blacklist) {
         return new RuleSet(parse("whitelist", whitelist), parse("blacklist", blacklist));
+    }
+
+    /** These rules with {@code more} whitelist rules after their own. */
+    public RuleSet withWhitelisted(List<Rule> more) {
+        List<Rule> all = new ArrayList<>(whitelist);
+        all.addAll(more);
+        return new RuleSet(all, blacklist);
     }
 
     public boolean isEmpty() {
@@ -43,22 +56,51 @@ public final class RuleSet {
         return blacklist.size();
     }
 
-    /** Empty when the request is allowed, else why it is not. */
+    /**
+     * Empty when the request is allowed, else why it is not. The address is known only for an IP
+     * literal URL: the server resolves no names, so there a CIDR part never matches a name.
+     */
     public Optional<String> deniedReason(String method, String url, Map<String, List<String>> headers) {
-        for (Rule rule : blacklist) {
-            if (rule.matches(method, url, headers)) {
-                return Optional.of("destination matches a blacklist rule");
+        return deniedReason(Target.of(method, url, headers));
+    }
+
+    /** Empty when the request is allowed, else why it is not, naming the blacklist rule that denied it. */
+    public Optional<String> deniedReason(Target target) {
+        for (int i = 0; i < blacklist.size(); i++) {
+            if (blacklist.get(i).matches(target)) {
+                return Optional.of(blacklisted(i));
             }
         }
-        if (whitelist.isEmpty()) {
+        if (whitelist.isEmpty() || whitelist.stream().anyMatch(r -> r.matches(target))) {
             return Optional.empty();
         }
-        for (Rule rule : whitelist) {
-            if (rule.matches(method, url, headers)) {
-                return Optional.empty();
+        return Optional.of(NOT_WHITELISTED);
+    }
+
+    /**
+     * Why the request is denied whatever address its host resolves to, if it is: so a request that
+     * cannot pass costs no name look-up, and a refused name is never sent to DNS.
+     */
+    public Optional<String> deniedWhateverTheAddress(Target target) {
+        for (int i = 0; i < blacklist.size(); i++) {
+            Rule rule = blacklist.get(i);
+            if (rule.cidr() == null && rule.matchesIgnoringAddress(target)) {
+                return Optional.of(blacklisted(i));
             }
         }
-        return Optional.of("destination matches no whitelist rule");
+        if (whitelist.isEmpty() || whitelist.stream().anyMatch(r -> r.matchesIgnoringAddress(target))) {
+            return Optional.empty();
+        }
+        return Optional.of(NOT_WHITELISTED);
+    }
+
+    /** Whether a whitelist rule whose CIDR satisfies {@code named} matches the request. */
+    public boolean whitelistNames(Target target, Predicate<Cidr> named) {
+        return whitelist.stream().anyMatch(r -> r.cidr() != null && named.test(r.cidr()) && r.matches(target));
+    }
+
+    private static String blacklisted(int index) {
+        return "destination matches a blacklist rule (blacklist[" + index + "])";
     }
 
     private static List<Rule> parse(String listName, List<Map<String, Object>> entries) {
@@ -71,27 +113,8 @@ public final class RuleSet {
             if (!(raw instanceof Map<?, ?> entry)) {
                 throw new IllegalArgumentException(listName + "[" + index + "] is not a mapping");
             }
-            String method = null;
-            String url = null;
-            Map<String, String> headers = new java.util.LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : entry.entrySet()) {
-                String key = String.valueOf(e.getKey()).toLowerCase(java.util.Locale.ROOT);
-                Object value = e.getValue();
-                switch (key) {
-                    case "method" -> method = value == null ? null : String.valueOf(value);
-                    case "url" -> url = value == null ? null : String.valueOf(value);
-                    case "headers" -> {
-                        if (value instanceof Map<?, ?> h) {
-                            h.forEach((k, v) -> headers.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
-                        } else if (value != null) {
-                            throw new IllegalArgumentException(listName + "[" + index + "].headers is not a mapping");
-                        }
-                    }
-                    default -> throw new IllegalArgumentException(listName + "[" + index + "] has unknown key " + key);
-                }
-            }
             try {
-                rules.add(Rule.of(method, url, headers));
+                rules.add(Rule.fromConfig(entry));
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException(listName + "[" + index + "]: " + ex.getMessage(), ex);
             }

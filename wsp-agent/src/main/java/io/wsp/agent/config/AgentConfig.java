@@ -3,6 +3,7 @@ package io.wsp.agent.config;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.protocol.Labels;
+import io.wsp.rules.Rule;
 import io.wsp.rules.RuleSet;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,6 +38,7 @@ public final class AgentConfig {
     private final int poolIdleSize;
     private final int poolMaxSize;
     private final RuleSet rules;
+    private final boolean allowAll;
     private final Duration pingInterval;
     private final Path trustStore;
     private final Path keyStore;
@@ -49,7 +51,8 @@ public final class AgentConfig {
         this.labels = b.labels;
         this.poolIdleSize = b.poolIdleSize != null ? b.poolIdleSize : DEFAULT_POOL_IDLE_SIZE;
         this.poolMaxSize = b.poolMaxSize != null ? b.poolMaxSize : DEFAULT_POOL_MAX_SIZE;
-        this.rules = b.rules != null ? b.rules : RuleSet.allowAll();
+        this.rules = (b.rules != null ? b.rules : RuleSet.allowAll()).withWhitelisted(b.allowed);
+        this.allowAll = b.allowAll != null && b.allowAll;
         this.pingInterval = b.pingInterval != null ? b.pingInterval : DEFAULT_PING_INTERVAL;
         this.trustStore = b.trustStore;
         this.keyStore = b.keyStore;
@@ -96,9 +99,17 @@ public final class AgentConfig {
         return poolMaxSize;
     }
 
-    /** Which destinations requests may reach. */
+    /** Which destinations requests may reach: the file's rules and the allow flags'. */
     public RuleSet rules() {
         return rules;
+    }
+
+    /**
+     * Whether an empty whitelist allows every destination (the blacklist still applies). False by
+     * default: an agent without an allow rule refuses everything.
+     */
+    public boolean allowAll() {
+        return allowAll;
     }
 
     /** Silence after which an idle connection is pinged; twice that closes it. Zero: no pings. */
@@ -125,6 +136,7 @@ public final class AgentConfig {
         return "AgentConfig[id=" + id + ", servers=" + servers + ", poolIdleSize=" + poolIdleSize
                 + ", poolMaxSize=" + poolMaxSize + ", secretKey=" + (secretKey.isEmpty() ? "none" : "set")
                 + ", labels=" + labels
+                + ", allow=" + rules.whitelistSize() + ", deny=" + rules.blacklistSize() + ", allowAll=" + allowAll
                 + ", tls=" + tlsSummary() + "]";
     }
 
@@ -141,6 +153,8 @@ public final class AgentConfig {
         private Integer poolIdleSize;
         private Integer poolMaxSize;
         private RuleSet rules;
+        private final List<Rule> allowed = new ArrayList<>();
+        private Boolean allowAll;
         private Duration pingInterval;
         private Path trustStore;
         private String trustStorePassword;
@@ -238,9 +252,43 @@ public final class AgentConfig {
             return this;
         }
 
+        /** Replaces the rules (a config file's whitelist and blacklist). */
         public Builder rules(RuleSet rules) {
             if (rules != null) {
                 this.rules = rules;
+            }
+            return this;
+        }
+
+        /**
+         * Adds a whitelist rule allowing URLs in which {@code regex} is found; throws
+         * {@link ConfigException} for an invalid regex.
+         */
+        public Builder allowUrl(String regex) {
+            try {
+                allowed.add(Rule.ofUrl(regex));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--allow " + regex + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a whitelist rule allowing destinations that resolve into {@code cidr}; throws
+         * {@link ConfigException} unless it is an IPv4 or IPv6 address or range.
+         */
+        public Builder allowCidr(String cidr) {
+            try {
+                allowed.add(Rule.ofCidr(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--allow-cidr: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        public Builder allowAll(Boolean allowAll) {
+            if (allowAll != null) {
+                this.allowAll = allowAll;
             }
             return this;
         }
@@ -274,6 +322,10 @@ public final class AgentConfig {
                 new Greeting(config.id, config.poolIdleSize);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage(), e);
+            }
+            if (config.allowAll && config.rules.whitelistSize() > 0) {
+                throw new ConfigException("allow-all cannot be combined with allow rules (whitelist, --allow,"
+                        + " --allow-cidr): it would make them meaningless");
             }
             if (config.secretKey.indexOf('\r') >= 0 || config.secretKey.indexOf('\n') >= 0) {
                 throw new ConfigException("secret key must not contain line breaks");

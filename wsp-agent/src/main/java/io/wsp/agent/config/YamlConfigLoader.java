@@ -19,9 +19,10 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * Reads the Go wsp client's YAML file ({@code wsp_client.cfg}): keys {@code id}, {@code targets},
  * {@code poolidlesize}, {@code poolmaxsize}, {@code secretkey}, {@code whitelist}, {@code blacklist},
- * and ours for TLS: {@code truststore}, {@code truststorepassword}, {@code keystore},
- * {@code keystorepassword} (relative paths are resolved against the file's directory).
- * Unknown keys are ignored, as Go's YAML decoder does.
+ * and ours: {@code labels}, {@code allowall} (a Go agent ignores them), and for TLS
+ * {@code truststore}, {@code truststorepassword}, {@code keystore}, {@code keystorepassword}
+ * (relative paths are resolved against the file's directory). Unknown keys are ignored, as Go's
+ * YAML decoder does.
  */
 public final class YamlConfigLoader {
 
@@ -54,6 +55,7 @@ public final class YamlConfigLoader {
                     .poolMaxSize(integer(map, "poolmaxsize"))
                     .secretKey(string(map, "secretkey"))
                     .labels(labels(map))
+                    .allowAll(bool(map, "allowall"))
                     .trustStore(path(file, map, "truststore"))
                     .trustStorePassword(string(map, "truststorepassword"))
                     .keyStore(path(file, map, "keystore"))
@@ -88,6 +90,14 @@ public final class YamlConfigLoader {
             throw new ConfigException(key + " must be an integer");
         }
         return i;
+    }
+
+    private static Boolean bool(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value != null && !(value instanceof Boolean)) {
+            throw new ConfigException(key + " must be true or false");
+        }
+        return (Boolean) value;
     }
 
     private static List<String> strings(Map<?, ?> map, String key) {

@@ -6,48 +6,43 @@ import io.wsp.agent.forward.http1.Http1Response;
 import io.wsp.protocol.Frames;
 import io.wsp.protocol.Headers;
 import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.ProblemJson;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
+import io.wsp.rules.Target;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 
 /**
- * One request being performed: receives the request body frames, calls the destination and relays
- * the response to a {@link ResponseSink}.
+ * One request being performed: receives the request body frames, has the {@link DestinationGuard}
+ * check the destination, calls it through {@link Http1Client} at the address the guard checked,
+ * and relays the response to a {@link ResponseSink}. A refused request never reaches the network:
+ * it is answered 403 and its body drained, so the connection stays in step for the next request.
  *
- * <p>Two clients: a request without a body goes through the shared {@code java.net.http.HttpClient};
- * one with a body (known length or unknown) through {@link Http1Client}, because the JDK client sends
- * the whole HTTP/1.1 body before reading any response, which deadlocks on a destination that answers
- * while it reads (an echo; measured with 64 MiB on JDK 17 and 25).
- *
- * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the response is
- * relayed on a worker of the forwarder's relay executor, never on the receive thread nor on an HTTP
- * client thread; a body sent through {@link Http1Client} is written by a worker of the forwarder's
- * client executor; {@link #cancel} may be called from any thread.
+ * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the check, the
+ * name look-up and the request are done by a worker of the forwarder's client executor, which also
+ * writes the body; the response is relayed on a worker of the forwarder's relay executor, never on
+ * the receive thread; {@link #cancel} may be called from any thread.
  */
 public final class Exchange {
 
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
 
-    private static final String DENIED = "destination denied by agent rules";
+    private static final String REFUSED_TITLE = "Destination forbidden by the agent";
+    /** The same for every refusal: which rule refused is in the agent's log, not for callers to probe. */
+    private static final String REFUSED_DETAIL = "the agent's rules do not allow this destination; its log says why";
 
     private final Forwarder forwarder;
     private final RequestHead head;
@@ -61,8 +56,7 @@ public final class Exchange {
 
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
-    private CompletableFuture<HttpResponse<InputStream>> call;
-    /** The call when the request has a body: see {@link #callDuplex}. */
+    /** The call, once the destination passed the guard: see {@link #perform}. */
     private Http1Exchange duplex;
     private InputStream responseBody;
     /** The worker relaying the response: closing the body does not wake a read blocked on it. */
@@ -76,14 +70,11 @@ public final class Exchange {
         this.pipe = new BodyPipe(Forwarder.REQUEST_BODY_BUFFER);
     }
 
-    /** Starts an exchange; a request the agent will not perform is answered 527 at once. */
+    /** Starts an exchange; a URL the agent cannot call is answered 527 at once. */
     static Exchange start(Forwarder forwarder, RequestHead head, ResponseSink sink) {
         URI destination;
         try {
             destination = OutboundRequest.destination(head.url);
-            if (forwarder.rules().deniedReason(head.method, head.url, head.header).isPresent()) {
-                throw new CannotForwardException(DENIED);
-            }
         } catch (CannotForwardException e) {
             LOG.log(System.Logger.Level.INFO, "request {0} refused: {1}: {2}", requestId(head), head.method, e.getMessage());
             Exchange refused = new Exchange(forwarder, head, sink, null);
@@ -116,7 +107,6 @@ public final class Exchange {
 
     /** The connection is gone: abandon the call and unblock everything waiting on it. */
     public void cancel() {
-        CompletableFuture<HttpResponse<InputStream>> f;
         Http1Exchange d;
         InputStream body;
         synchronized (this) {
@@ -124,7 +114,6 @@ public final class Exchange {
                 return;
             }
             cancelled = true;
-            f = call;
             d = duplex;
             body = responseBody;
             if (relayThread != null) {
@@ -132,9 +121,6 @@ public final class Exchange {
             }
         }
         pipe.fail(new IOException("connection to the wsp server closed"));
-        if (f != null) {
-            f.cancel(true);
-        }
         if (d != null) {
             // Closes the connection: wakes the body writer and the response reader at once.
             d.cancel();
@@ -144,40 +130,33 @@ public final class Exchange {
 
     private void call(long contentLength) {
         started = true;
-        if (contentLength != 0) {
-            callDuplex(contentLength);
-            return;
-        }
-        CompletableFuture<HttpResponse<InputStream>> f;
         try {
-            f = forwarder.client().sendAsync(
-                    OutboundRequest.build(destination, head, OutboundRequest.body(pipe, contentLength)),
-                    BodyHandlers.ofInputStream());
-        } catch (CannotForwardException e) {
+            forwarder.clientExecutor().execute(() -> perform(contentLength));
+        } catch (RejectedExecutionException shuttingDown) {
             pipe.discard();
-            relayAsync(() -> sendAgentError(e.getMessage()));
-            return;
+            sink.abort("agent shutting down");
         }
-        boolean cancelledMeanwhile;
-        synchronized (this) {
-            call = f;
-            cancelledMeanwhile = cancelled;
-        }
-        if (cancelledMeanwhile) {
-            f.cancel(true);
-            return;
-        }
-        f.whenComplete((response, error) -> relayAsync(() -> relay(response, error)));
     }
 
     /**
-     * Performs a request with a body in full duplex: a client worker sends the head, starts the
-     * response reader on a relay worker, then streams the body from the pipe; both run at once.
+     * Client worker: checks the destination and resolves its host, then performs the request in
+     * full duplex: sends the head, starts the response reader on a relay worker, then streams the
+     * body from the pipe; both run at once.
      */
-    private void callDuplex(long contentLength) {
+    private void perform(long contentLength) {
+        InetAddress address;
+        try {
+            address = forwarder.guard().admit(Target.of(head.method, head.url, head.header));
+        } catch (DestinationRefusedException e) {
+            refuse(e.getMessage());
+            return;
+        } catch (UnknownHostException e) {
+            relayAsync(() -> relayFailure(e));
+            return;
+        }
         Http1Exchange x;
         try {
-            x = forwarder.http1().newExchange(destination, head.method, head.header, contentLength);
+            x = forwarder.http1().newExchange(destination, address, head.method, head.header, contentLength);
         } catch (IllegalArgumentException e) {
             // Fixed, secret-free texts ("invalid header value", ...).
             pipe.discard();
@@ -193,13 +172,15 @@ public final class Exchange {
             x.cancel();
             return;
         }
-        try {
-            forwarder.clientExecutor().execute(() -> sendDuplex(x));
-        } catch (RejectedExecutionException shuttingDown) {
-            x.cancel();
-            pipe.discard();
-            sink.abort("agent shutting down");
-        }
+        sendDuplex(x);
+    }
+
+    /** The guard said no: nothing goes out; the body is drained and the caller gets 403. */
+    private void refuse(String reason) {
+        pipe.discard();
+        LOG.log(System.Logger.Level.WARNING, "request {0} refused by the agent''s rules: {1} {2}: {3}",
+                requestId(head), head.method, safeUrl(), reason);
+        relayAsync(() -> sendProblem(403, REFUSED_TITLE, REFUSED_DETAIL));
     }
 
     private void sendDuplex(Http1Exchange x) {
@@ -240,18 +221,6 @@ public final class Exchange {
         } catch (RejectedExecutionException shuttingDown) {
             pipe.discard();
             sink.abort("agent shutting down");
-        }
-    }
-
-    private void relay(HttpResponse<InputStream> response, Throwable error) {
-        try {
-            if (error != null) {
-                relayFailure(error);
-                return;
-            }
-            relayResponse(response.statusCode(), response.headers().map(), response.body());
-        } finally {
-            pipe.discard();
         }
     }
 
@@ -313,14 +282,22 @@ public final class Exchange {
 
     /** Answers like the Go agent when it cannot perform a request: 527 and the reason as text. */
     private void sendAgentError(String reason) {
-        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        sendText(WspProtocol.AGENT_ERROR_STATUS, "text/plain; charset=utf-8", reason);
+    }
+
+    private void sendText(int status, String contentType, String body) {
+        byte[] text = body.getBytes(StandardCharsets.UTF_8);
         try {
-            sink.sendHead(new ResponseHead(WspProtocol.AGENT_ERROR_STATUS,
-                    Map.of("Content-Type", List.of("text/plain; charset=utf-8")), text.length));
+            sink.sendHead(new ResponseHead(status, Map.of("Content-Type", List.of(contentType)), text.length));
             sink.sendBody(ByteBuffer.wrap(text), true);
         } catch (IOException e) {
             sink.abort("sending the response failed");
         }
+    }
+
+    /** Answers an error of the agent's own as problem+json, as the server answers its own. */
+    private void sendProblem(int status, String title, String detail) {
+        sendText(status, ProblemJson.CONTENT_TYPE, ProblemJson.of(status, title, detail));
     }
 
     /** The server's X-Request-Id, so agent and server log lines about one request can be matched. */
@@ -349,21 +326,12 @@ public final class Exchange {
     }
 
     /** A short, secret-free reason for a failed call, in the words an operator would search for. */
-    static String reason(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof CancellationException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
-                return "unable to execute request: unknown host";
-            }
+    static String reason(Throwable t) {
+        if (t instanceof UnknownHostException) {
+            return "unable to execute request: unknown host";
         }
         if (t instanceof HttpConnectTimeoutException) {
             return "unable to execute request: connect timeout";
-        }
-        if (t instanceof HttpTimeoutException) {
-            return "unable to execute request: timeout";
         }
         if (t instanceof ConnectException) {
             return "unable to execute request: connection refused";

@@ -3,7 +3,7 @@ package io.wsp.agent.forward;
 import io.wsp.agent.forward.http1.Http1Client;
 import io.wsp.protocol.RequestHead;
 import io.wsp.rules.RuleSet;
-import java.net.http.HttpClient;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,9 +11,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Performs the requests of all connections with shared clients, so connections to the internal
- * APIs are reused: {@link HttpClient} for requests without a body, the full-duplex
- * {@link Http1Client} for requests with one (see {@link Exchange} for why). Thread safe.
+ * Performs the requests of all connections: checks each destination with one
+ * {@link DestinationGuard} and calls it with one shared {@link Http1Client}, so connections to the
+ * internal APIs are reused. Our own client rather than {@code java.net.http}: that one resolves
+ * names itself (a check could not pin the address it connects to) and sends a whole request body
+ * before it reads any response (see {@link Http1Client}). Thread safe.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -23,24 +25,25 @@ public final class Forwarder implements AutoCloseable {
     /** An unreachable destination fails after this instead of holding its connection forever. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final RuleSet rules;
-    /** Runs HTTP client tasks, including blocking reads of request bodies and full-duplex body writers. */
+    private final DestinationGuard guard;
+    /** Checks destinations, looks names up and writes request bodies: all may block. */
     private final ExecutorService clientExecutor;
     /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
-    private final HttpClient client;
     private final Http1Client http1 = new Http1Client(CONNECT_TIMEOUT);
 
-    public Forwarder(RuleSet rules) {
-        this.rules = rules;
+    /**
+     * @param rules the agent's destination rules
+     * @param allowAll whether an empty whitelist allows everything (else it refuses everything)
+     */
+    public Forwarder(RuleSet rules, boolean allowAll) {
+        this(new DestinationGuard(rules, allowAll, InetAddress::getAllByName));
+    }
+
+    Forwarder(DestinationGuard guard) {
+        this.guard = guard;
         this.clientExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-http-"));
         this.relayExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-relay-"));
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .executor(clientExecutor)
-                .build();
     }
 
     /** Starts performing one request; its response goes to {@code sink}. */
@@ -48,12 +51,13 @@ public final class Forwarder implements AutoCloseable {
         return Exchange.start(this, head, sink);
     }
 
-    RuleSet rules() {
-        return rules;
+    /** Whether every request will be refused, for a warning at start. */
+    public boolean refusesEverything() {
+        return guard.refusesEverything();
     }
 
-    HttpClient client() {
-        return client;
+    DestinationGuard guard() {
+        return guard;
     }
 
     Http1Client http1() {

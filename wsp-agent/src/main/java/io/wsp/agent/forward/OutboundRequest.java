@@ -1,20 +1,9 @@
 package io.wsp.agent.forward;
 
-import io.wsp.protocol.HopByHop;
-import io.wsp.protocol.RequestHead;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
-/** Turns a request head into a {@link HttpRequest} for the internal destination. */
+/** Checks that a request head's URL is one the agent can call at all, before any rule. */
 final class OutboundRequest {
 
     private OutboundRequest() {
@@ -36,58 +25,5 @@ final class OutboundRequest {
             throw new CannotForwardException("destination URL has no host");
         }
         return uri;
-    }
-
-    static HttpRequest build(URI destination, RequestHead head, BodyPublisher body) throws CannotForwardException {
-        HttpRequest.Builder builder;
-        try {
-            builder = HttpRequest.newBuilder(destination).method(head.method, body);
-        } catch (IllegalArgumentException e) {
-            throw new CannotForwardException("unsupported method or URL");
-        }
-        copyHeaders(head.header, builder);
-        return builder.build();
-    }
-
-    /**
-     * A body publisher reading {@code pipe}. A known length goes out as Content-Length, which
-     * internal APIs expect more often than chunked encoding; an unknown one streams chunked.
-     */
-    static BodyPublisher body(BodyPipe pipe, long length) {
-        if (length == 0) {
-            return BodyPublishers.noBody();
-        }
-        BodyPublisher stream = BodyPublishers.ofInputStream(once(pipe.inputStream()));
-        return length > 0 ? BodyPublishers.fromPublisher(stream, length) : stream;
-    }
-
-    /**
-     * The pipe can be read only once: should the client ask for the body again (a retry), it gets
-     * an error instead of a silently truncated body.
-     */
-    private static Supplier<InputStream> once(InputStream in) {
-        AtomicBoolean used = new AtomicBoolean();
-        return () -> used.compareAndSet(false, true) ? in : new InputStream() {
-            @Override
-            public int read() throws IOException {
-                throw new IOException("request body cannot be sent twice");
-            }
-        };
-    }
-
-    /**
-     * Copies end-to-end headers. java.net.http refuses some names (Host, Content-Length, Expect,
-     * ...) and sets them itself; those and any other header it rejects are skipped, not fatal.
-     */
-    private static void copyHeaders(Map<String, List<String>> headers, HttpRequest.Builder builder) {
-        for (Map.Entry<String, List<String>> h : HopByHop.endToEnd(headers).entrySet()) {
-            for (String value : h.getValue()) {
-                try {
-                    builder.header(h.getKey(), value);
-                } catch (IllegalArgumentException skipped) {
-                    break;
-                }
-            }
-        }
     }
 }

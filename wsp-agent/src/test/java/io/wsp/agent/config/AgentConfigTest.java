@@ -22,6 +22,24 @@ class AgentConfigTest {
         assertEquals("", config.secretKey());
         assertEquals(config.id(), UUID.fromString(config.id()).toString());
         assertTrue(config.rules().isEmpty());
+        assertFalse(config.allowAll(), "deny by default");
+    }
+
+    @Test
+    void allowRulesAddToTheConfiguredOnes() {
+        AgentConfig config = AgentConfig.builder().server("ws://h/r").allowCidr("127.0.0.1")
+                .rules(io.wsp.rules.RuleSet.fromConfig(java.util.List.of(java.util.Map.of("host", "api")), null))
+                .allowUrl("^http://x/").build();
+
+        assertEquals(3, config.rules().whitelistSize());
+    }
+
+    @Test
+    void allowAllWithAnAllowRuleIsRefused() {
+        AgentConfig.Builder b = AgentConfig.builder().server("ws://h/r").allowAll(true).allowUrl("^http://x/");
+
+        ConfigException e = assertThrows(ConfigException.class, b::build);
+        assertTrue(e.getMessage().startsWith("allow-all cannot be combined"), e.getMessage());
     }
 
     @Test

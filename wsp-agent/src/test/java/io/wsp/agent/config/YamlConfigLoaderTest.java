@@ -1,6 +1,7 @@
 package io.wsp.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,11 +54,42 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void rulesTakeHostPortAndCidrKeys() throws IOException {
+        Path file = write("""
+                targets: [ws://h/r]
+                whitelist:
+                  - host: "api\\\\.internal"
+                    port: "8000-8099"
+                  - cidr: "10.0.0.0/8"
+                    method: "^GET$"
+                blacklist:
+                  - cidr: "10.9.0.0/16"
+                """);
+
+        AgentConfig config = YamlConfigLoader.load(file).build();
+
+        assertEquals(2, config.rules().whitelistSize());
+        assertEquals(1, config.rules().blacklistSize());
+        assertTrue(config.rules().deniedReason("POST", "http://api.internal:8042/", Map.of()).isEmpty());
+        assertTrue(config.rules().deniedReason("POST", "http://api.internal:8100/", Map.of()).isPresent());
+        assertTrue(config.rules().deniedReason("GET", "http://10.1.0.1/", Map.of()).isEmpty());
+        assertTrue(config.rules().deniedReason("GET", "http://10.9.0.1/", Map.of()).isPresent());
+    }
+
+    @Test
+    void allowAllMustBeABoolean() throws IOException {
+        assertTrue(YamlConfigLoader.load(write("targets: [ws://h/r]\nallowall: true\n")).build().allowAll());
+        ConfigException e = assertThrows(ConfigException.class, () -> YamlConfigLoader.load(write("allowall: yes-please\n")));
+        assertTrue(e.getMessage().contains("allowall must be true or false"), e.getMessage());
+    }
+
+    @Test
     void absentKeysKeepTheDefaults() throws IOException {
         AgentConfig config = YamlConfigLoader.load(write("targets: [ws://h/r]\n")).build();
 
         assertEquals(10, config.poolIdleSize());
         assertTrue(config.rules().isEmpty());
+        assertFalse(config.allowAll(), "deny by default");
     }
 
     @Test

@@ -63,6 +63,7 @@ class ForwarderTest {
             ex.getResponseHeaders().add("X-Seen-Length", String.valueOf(ex.getRequestHeaders().getFirst("Content-Length")));
             ex.getResponseHeaders().add("X-Seen-Encoding", String.valueOf(ex.getRequestHeaders().getFirst("Transfer-Encoding")));
             ex.getResponseHeaders().add("X-Seen-Custom", String.valueOf(ex.getRequestHeaders().getFirst("X-Custom")));
+            ex.getResponseHeaders().add("X-Seen-Host", String.valueOf(ex.getRequestHeaders().getFirst("Host")));
             ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
@@ -116,7 +117,7 @@ class ForwarderTest {
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
-        forwarder = new Forwarder(RuleSet.allowAll());
+        forwarder = new Forwarder(RuleSet.allowAll(), true);
     }
 
     @AfterEach
@@ -233,17 +234,79 @@ class ForwarderTest {
     }
 
     @Test
-    void requestDeniedByRulesNeverReachesTheNetwork() throws Exception {
-        forwarder.close();
-        forwarder = new Forwarder(new RuleSet(List.of(), List.of(Rule.of(null, "/hello", null))));
+    void requestDeniedByRulesIs403ProblemJsonAndNeverReachesTheNetwork() throws Exception {
+        useForwarder(new RuleSet(List.of(), List.of(Rule.ofUrl("/hello"))), true);
         CollectingSink sink = new CollectingSink();
 
         forwarder.start(head("GET", base + "/hello", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
 
         sink.awaitDone();
-        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
-        assertEquals("destination denied by agent rules", sink.bodyText());
+        assertEquals(403, sink.head.statusCode);
+        assertEquals(List.of("application/problem+json"), header(sink.head, "Content-Type"));
+        assertEquals(sink.body.size(), sink.head.contentLength);
+        assertEquals("{\"type\":\"about:blank\",\"title\":\"Destination forbidden by the agent\",\"status\":403,"
+                + "\"detail\":\"the agent's rules do not allow this destination; its log says why\"}", sink.bodyText());
         assertEquals(0, backendCalls.get());
+    }
+
+    @Test
+    void withoutAnAllowRuleEveryRequestIsRefused() throws Exception {
+        useForwarder(RuleSet.allowAll(), false);
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/hello", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(403, sink.head.statusCode);
+        assertEquals(0, backendCalls.get());
+        assertTrue(forwarder.refusesEverything());
+    }
+
+    @Test
+    void aRefusedUploadIsDrainedWithoutBlockingTheReceiveThread() throws Exception {
+        useForwarder(RuleSet.allowAll(), false);
+        CollectingSink sink = new CollectingSink();
+        int frames = 4 * Forwarder.REQUEST_BODY_BUFFER / WspProtocol.BODY_FRAME_SIZE;
+
+        Exchange exchange = forwarder.start(head("POST", base + "/echo", (long) frames * WspProtocol.BODY_FRAME_SIZE), sink);
+        // Four times what the pipe buffers: a body nobody drains would block this thread for good.
+        for (int i = 0; i < frames; i++) {
+            exchange.onBodyFrame(ByteBuffer.allocate(WspProtocol.BODY_FRAME_SIZE), i == frames - 1);
+        }
+
+        sink.awaitDone();
+        assertEquals(403, sink.head.statusCode);
+    }
+
+    @Test
+    void theRequestGoesToTheCheckedAddressWithTheNameAsHost() throws Exception {
+        AtomicInteger lookUps = new AtomicInteger();
+        // .invalid never resolves in DNS: only the guard's address can lead to the backend.
+        useForwarder(new DestinationGuard(new RuleSet(List.of(Rule.ofCidr("127.0.0.1")), List.of()), false, host -> {
+            lookUps.incrementAndGet();
+            return new InetAddress[] {InetAddress.getLoopbackAddress()};
+        }));
+        CollectingSink sink = new CollectingSink();
+        String named = "http://api.invalid:" + server.getAddress().getPort() + "/echo";
+
+        forwarder.start(head("POST", named, 2), sink).onBodyFrame(ByteBuffer.wrap(new byte[] {'h', 'i'}), true);
+
+        sink.awaitDone();
+        assertEquals(200, sink.head.statusCode);
+        assertEquals("hi", sink.bodyText());
+        assertEquals(List.of("api.invalid:" + server.getAddress().getPort()), header(sink.head, "X-Seen-Host"));
+        assertEquals(1, lookUps.get());
+    }
+
+    @Test
+    void anUnknownHostIsAnsweredWith527() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", "http://nothing.invalid/", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals("unable to execute request: unknown host", sink.bodyText());
     }
 
     @Test
@@ -328,6 +391,16 @@ class ForwarderTest {
         exchange.onBodyFrame(ByteBuffer.allocate(1000), true);
         assertFalse(sink.done.isDone());
         assertNull(sink.abortReason);
+    }
+
+    private void useForwarder(RuleSet rules, boolean allowAll) {
+        forwarder.close();
+        forwarder = new Forwarder(rules, allowAll);
+    }
+
+    private void useForwarder(DestinationGuard guard) {
+        forwarder.close();
+        forwarder = new Forwarder(guard);
     }
 
     private static void sendInFrames(Exchange exchange, byte[] body) throws InterruptedException {

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -49,12 +48,12 @@ final class Connection {
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
     }
 
-    /** Connects, and for https completes the handshake with host verification. */
+    /**
+     * Connects to the route's address, and for https completes the handshake with SNI and host
+     * verification for the route's name.
+     */
     static Connection open(Route route, Duration connectTimeout, SSLSocketFactory tls) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(route.host(), route.port());
-        if (address.isUnresolved()) {
-            throw new UnknownHostException("unknown host");
-        }
+        InetSocketAddress address = new InetSocketAddress(route.address(), route.port());
         SocketChannel channel = SocketChannel.open();
         try {
             Socket plain = channel.socket();

@@ -1,6 +1,7 @@
 package io.wsp.agent.forward.http1;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -42,14 +43,15 @@ public final class Http1Client implements AutoCloseable {
     }
 
     /**
-     * Prepares one request; no I/O yet. {@code contentLength} is the exact body length, or -1 for a
-     * body of unknown length, sent chunked.
+     * Prepares one request to {@code destination}, connecting to {@code address} (the destination's
+     * host, resolved by the caller); no I/O yet. {@code contentLength} is the exact body length, or
+     * -1 for a body of unknown length, sent chunked.
      *
      * @throws IllegalArgumentException for a destination, method or header that cannot be sent
      */
-    public Http1Exchange newExchange(URI destination, String method, Map<String, List<String>> headers,
-            long contentLength) {
-        Route route = Route.of(destination);
+    public Http1Exchange newExchange(URI destination, InetAddress address, String method,
+            Map<String, List<String>> headers, long contentLength) {
+        Route route = Route.of(destination, address);
         byte[] head = RequestHeadEncoder.encode(method, destination, route, headers, contentLength);
         return new Http1Exchange(this, route, method, head, contentLength);
     }

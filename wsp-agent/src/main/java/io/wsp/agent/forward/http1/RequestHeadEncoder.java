@@ -15,12 +15,16 @@ final class RequestHeadEncoder {
     private static final Set<String> OWN_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "expect", "keep-alive", "te", "upgrade");
 
+    /** Methods that define no meaning for a body: without one they get no Content-Length (RFC 9110 8.6). */
+    private static final Set<String> BODYLESS_METHODS = Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE");
+
     private RequestHeadEncoder() {
     }
 
     /**
      * The head for {@code method} on {@code destination}: Host from the destination, the caller's
-     * end-to-end headers, then Content-Length for a known length or chunked for an unknown one (-1).
+     * end-to-end headers, then Content-Length for a known length or chunked for an unknown one (-1);
+     * neither for an empty body of a method that does not expect one.
      *
      * @throws IllegalArgumentException for a method, target or header name that cannot be written, or a
      *     header value with CR, LF or NUL (it could split the message)
@@ -58,10 +62,10 @@ final class RequestHeadEncoder {
                 }
             }
         }
-        if (contentLength >= 0) {
-            head.append("Content-Length: ").append(contentLength).append("\r\n");
-        } else {
+        if (contentLength < 0) {
             head.append("Transfer-Encoding: chunked\r\n");
+        } else if (contentLength > 0 || !BODYLESS_METHODS.contains(method)) {
+            head.append("Content-Length: ").append(contentLength).append("\r\n");
         }
         head.append("\r\n");
         return head.toString().getBytes(StandardCharsets.ISO_8859_1);

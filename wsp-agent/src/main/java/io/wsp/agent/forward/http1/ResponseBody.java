@@ -33,6 +33,11 @@ final class ResponseBody extends InputStream {
     private boolean firstChunk = true;
     /** Volatile: a closing thread must see the reader's end. */
     private volatile boolean ended;
+    /**
+     * Closed before the end: reads fail rather than report an end the body never reached. Written
+     * before {@link #ended}, so a reader that sees the one sees the other.
+     */
+    private volatile boolean closedEarly;
 
     ResponseBody(Http1Input in, Framing framing, long length, boolean keepAlive, Listener listener) {
         this.in = in;
@@ -55,6 +60,9 @@ final class ResponseBody extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (ended) {
+            if (closedEarly) {
+                throw new IOException("response body closed before its end");
+            }
             return -1;
         }
         if (len == 0) {
@@ -125,6 +133,7 @@ final class ResponseBody extends InputStream {
     @Override
     public void close() {
         if (!ended) {
+            closedEarly = true;
             ended = true;
             listener.responseFailed(new IOException("response body closed before its end"));
         }

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class Http1ClientTest {
 
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Http1Client client = new Http1Client(Duration.ofSeconds(10));
     private RawServer raw;
@@ -75,7 +77,7 @@ class Http1ClientTest {
         URI uri = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/echo");
 
         long start = System.nanoTime();
-        Http1Exchange x = client.newExchange(uri, "POST", Map.of(), size);
+        Http1Exchange x = client.newExchange(uri, LOOPBACK, "POST", Map.of(), size);
         x.sendHead();
         Future<?> writer = threads.submit(() -> {
             x.sendBody(body);
@@ -316,9 +318,9 @@ class Http1ClientTest {
 
     @Test
     void headerValueWithLineBreakIsRefusedBeforeAnyIo() {
-        assertThrows(IllegalArgumentException.class, () -> client.newExchange(URI.create("http://127.0.0.1:1/"),
+        assertThrows(IllegalArgumentException.class, () -> client.newExchange(URI.create("http://127.0.0.1:1/"), LOOPBACK,
                 "POST", Map.of("X-A", List.of("a\r\nX-Injected: 1")), 1));
-        assertThrows(IllegalArgumentException.class, () -> client.newExchange(URI.create("http://127.0.0.1:1/"),
+        assertThrows(IllegalArgumentException.class, () -> client.newExchange(URI.create("http://127.0.0.1:1/"), LOOPBACK,
                 "POST", Map.of("X-A\u0000", List.of("a")), 1));
     }
 
@@ -332,7 +334,7 @@ class Http1ClientTest {
                 closedByClient.countDown();
             }
         });
-        Http1Exchange x = client.newExchange(raw.uri("/"), "POST", Map.of(), 10);
+        Http1Exchange x = client.newExchange(raw.uri("/"), LOOPBACK, "POST", Map.of(), 10);
         x.sendHead();
 
         IOException e = assertThrows(IOException.class, () -> x.sendBody(new ByteArrayInputStream(bytes("abc"))));
@@ -349,7 +351,7 @@ class Http1ClientTest {
             c.readHead();
             received.complete(c.in.readAllBytes().length);
         });
-        Http1Exchange x = client.newExchange(raw.uri("/"), "POST", Map.of(), 3);
+        Http1Exchange x = client.newExchange(raw.uri("/"), LOOPBACK, "POST", Map.of(), 3);
         x.sendHead();
 
         IOException e = assertThrows(IOException.class, () -> x.sendBody(new ByteArrayInputStream(bytes("abcd"))));
@@ -371,7 +373,7 @@ class Http1ClientTest {
             }
             closedByClient.countDown();
         });
-        Http1Exchange x = client.newExchange(raw.uri("/"), "POST", Map.of(), -1);
+        Http1Exchange x = client.newExchange(raw.uri("/"), LOOPBACK, "POST", Map.of(), -1);
         x.sendHead();
         InputStream neverEnding = new InputStream() {
             @Override
@@ -453,7 +455,7 @@ class Http1ClientTest {
             }
         };
 
-        Http1Exchange x = client.newExchange(raw.uri("/"), "POST", Map.of(), 6);
+        Http1Exchange x = client.newExchange(raw.uri("/"), LOOPBACK, "POST", Map.of(), 6);
         x.sendHead();
         Future<?> writer = threads.submit(() -> {
             x.sendBody(heldBody);
@@ -487,15 +489,77 @@ class Http1ClientTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Http1Exchange x = client.newExchange(URI.create("http://127.0.0.1:" + port + "/"), "POST", Map.of(), 1);
+        Http1Exchange x = client.newExchange(URI.create("http://127.0.0.1:" + port + "/"), LOOPBACK, "POST", Map.of(), 1);
 
         assertThrows(java.net.ConnectException.class, x::sendHead);
+    }
+
+    @Test
+    void connectsToTheGivenAddressAndSendsTheNameAsHost() throws Exception {
+        CompletableFuture<String> request = new CompletableFuture<>();
+        raw = new RawServer(c -> {
+            request.complete(c.readHead());
+            c.send("HTTP/1.1 204 No Content\r\n\r\n");
+        });
+        // .invalid never resolves (RFC 6761): the request can only arrive through the given address.
+        URI named = URI.create("http://api.invalid:" + raw.port() + "/x");
+
+        assertEquals(204, exchange(named, "GET", Map.of(), new byte[0], 0).response().status());
+        assertEquals("GET /x HTTP/1.1\r\nHost: api.invalid:" + raw.port() + "\r\n", request.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void connectionsArePooledPerAddress() throws Exception {
+        raw = new RawServer(c -> {
+            while (c.readHead() != null) {
+                c.send("HTTP/1.1 204 No Content\r\n\r\n");
+            }
+        });
+        URI uri = URI.create("http://localhost:" + raw.port() + "/");
+        exchange(uri, "GET", Map.of(), new byte[0], 0);
+        Http1Exchange other = client.newExchange(uri, InetAddress.getByName("127.0.0.2"), "GET", Map.of(), 0);
+
+        // Nothing listens on 127.0.0.2: reusing the idle connection to 127.0.0.1 would have worked.
+        assertEquals(1, client.idleConnections());
+        assertThrows(java.net.ConnectException.class, other::sendHead);
+    }
+
+    @Test
+    void aBodyClosedBeforeItsEndFailsLaterReadsRatherThanEndingCleanly() throws Exception {
+        raw = new RawServer(c -> {
+            c.readHead();
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+            c.readHead();
+        });
+        Http1Exchange x = client.newExchange(raw.uri("/"), LOOPBACK, "GET", Map.of(), 0);
+        x.sendHead();
+        x.sendBody(new ByteArrayInputStream(new byte[0]));
+        InputStream body = x.readResponse().body();
+        assertEquals(3, body.readNBytes(3).length);
+
+        // What a cancel does from another thread while the relay is between two reads.
+        body.close();
+
+        assertThrows(IOException.class, () -> body.read(new byte[8]));
+    }
+
+    @Test
+    void aBodylessGetHasNoContentLength() throws Exception {
+        CompletableFuture<String> request = new CompletableFuture<>();
+        raw = new RawServer(c -> {
+            request.complete(c.readHead());
+            c.send("HTTP/1.1 204 No Content\r\n\r\n");
+        });
+
+        exchange(raw.uri("/"), "GET", Map.of(), new byte[0], 0);
+
+        assertEquals("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + raw.port() + "\r\n", request.get(5, TimeUnit.SECONDS));
     }
 
     /** One exchange: the body is written on another thread while the response is read here. */
     private Result exchange(URI uri, String method, Map<String, List<String>> headers, byte[] body, long length)
             throws Exception {
-        Http1Exchange x = client.newExchange(uri, method, headers, length);
+        Http1Exchange x = client.newExchange(uri, LOOPBACK, method, headers, length);
         x.sendHead();
         Future<?> writer = threads.submit(() -> {
             x.sendBody(new ByteArrayInputStream(body));

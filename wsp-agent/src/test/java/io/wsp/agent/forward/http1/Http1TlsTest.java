@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class Http1TlsTest {
 
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
     private static final String PASSWORD = "changeit";
 
     @TempDir
@@ -48,12 +50,26 @@ class Http1TlsTest {
     }
 
     @Test
+    void theNameIsVerifiedAgainstTheCertificateWhileConnectingToTheCheckedAddress() throws Exception {
+        SSLContext tls = context("dns:api.invalid");
+        HttpsServer server = echoServer(tls);
+        try (Http1Client client = new Http1Client(Duration.ofSeconds(10), tls.getSocketFactory())) {
+            // .invalid never resolves: the connection goes to the given address, TLS checks the name.
+            URI uri = URI.create("https://api.invalid:" + server.getAddress().getPort() + "/echo");
+
+            assertEquals("by name", post(client, uri, "by name"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void certificateForAnotherHostIsRefused() throws Exception {
         SSLContext tls = context("dns:other.example");
         HttpsServer server = echoServer(tls);
         try (Http1Client client = new Http1Client(Duration.ofSeconds(10), tls.getSocketFactory())) {
             URI uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/echo");
-            Http1Exchange x = client.newExchange(uri, "POST", Map.of(), 1);
+            Http1Exchange x = client.newExchange(uri, LOOPBACK, "POST", Map.of(), 1);
 
             assertThrows(SSLHandshakeException.class, x::sendHead);
         } finally {
@@ -63,7 +79,7 @@ class Http1TlsTest {
 
     private static String post(Http1Client client, URI uri, String text) throws Exception {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        Http1Exchange x = client.newExchange(uri, "POST", Map.of(), body.length);
+        Http1Exchange x = client.newExchange(uri, LOOPBACK, "POST", Map.of(), body.length);
         x.sendHead();
         Thread writer = new Thread(() -> {
             try {
