@@ -1,5 +1,6 @@
 package io.wsp.server.agent;
 
+import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.WspProtocol;
@@ -128,7 +129,7 @@ public class AgentEndpoint {
     private static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
-                session.close(new CloseReason(code, reason));
+                session.close(new CloseReason(code, CloseReasons.fit(reason)));
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "close failed: {0}", e.getMessage());
