@@ -68,7 +68,7 @@ public class AgentEndpoint {
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
         } catch (ProtocolException e) {
-            LOG.log(System.Logger.Level.WARNING, "agent greeting refused: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "agent greeting from {0} refused: {1}", from(session), e.getMessage());
             closeQuietly(session, e.getMessage());
         }
     }
@@ -76,16 +76,21 @@ public class AgentEndpoint {
     /** The key was good but not for this id: closed with no detail, like the 401 before the upgrade. */
     private void refuse(Session session, String agentId) {
         counters.registrationRefused();
-        String from = session.getUserPrincipal() instanceof AgentPrincipal p ? p.remoteAddress() : "an unchecked handshake";
         LOG.log(System.Logger.Level.WARNING, "agent registration refused from {0}: its key is not for agent id {1}",
-                from, agentId);
+                from(session), agentId);
         closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");
+    }
+
+    /** Where the handshake came from, when the key filter recorded it (it does whenever keys are required). */
+    private static String from(Session session) {
+        return session.getUserPrincipal() instanceof AgentPrincipal p ? p.remoteAddress() : "an unchecked handshake";
     }
 
     @OnMessage
     public void binary(ByteBuffer frame, boolean last, Session session) {
         if (connection == null) {
-            LOG.log(System.Logger.Level.WARNING, "binary message before the agent greeting");
+            LOG.log(System.Logger.Level.WARNING, "agent connection from {0} closed: binary message before the greeting",
+                    from(session));
             closeQuietly(session, "greeting expected");
             return;
         }
