@@ -20,7 +20,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -94,7 +96,7 @@ class ForwarderTest {
         server.createContext("/seen-headers", ex -> {
             ex.getRequestBody().readAllBytes();
             ex.getResponseHeaders().add("X-Seen-Host", ex.getRequestHeaders().getFirst("Host"));
-            respond(ex, 200, String.join(",", new java.util.TreeSet<>(ex.getRequestHeaders().keySet())));
+            respond(ex, 200, String.join(",", ex.getRequestHeaders().keySet()));
         });
         server.createContext("/missing", ex -> respond(ex, 404, "not here"));
         server.createContext("/slow", ex -> {
@@ -255,11 +257,10 @@ class ForwarderTest {
         for (long length : new long[] {0, 3}) {
             CollectingSink sink = new CollectingSink();
             RequestHead head = head("POST", base + "/seen-headers", length);
-            head.header = Map.of("X-PROXY-DESTINATION", List.of("http://elsewhere/"), "X-Secret-Key", List.of("s"),
-                    "X-Proxy-Agent", List.of("a"), "Connection", List.of("X-Hop"), "X-Hop", List.of("1"),
-                    "Keep-Alive", List.of("timeout=5"), "TE", List.of("trailers"), "Trailer", List.of("X-T"),
-                    "Upgrade", List.of("h2c"), "Proxy-Authorization", List.of("Basic eA=="));
-            head.header = new java.util.HashMap<>(head.header);
+            head.header = new HashMap<>(Map.of("X-PROXY-DESTINATION", List.of("http://elsewhere/"),
+                    "X-Secret-Key", List.of("s"), "X-Proxy-Agent", List.of("a"), "Connection", List.of("X-Hop"),
+                    "X-Hop", List.of("1"), "Keep-Alive", List.of("timeout=5"), "TE", List.of("trailers"),
+                    "Trailer", List.of("X-T"), "Upgrade", List.of("h2c"), "Proxy-Authorization", List.of("Basic eA==")));
             head.header.put("Host", List.of("evil"));
             head.header.put("X-Kept", List.of("yes"));
 
@@ -268,12 +269,12 @@ class ForwarderTest {
 
             sink.awaitDone();
             assertEquals(200, sink.head.statusCode, "length " + length);
-            String seen = sink.bodyText().toLowerCase(java.util.Locale.ROOT);
+            List<String> seen = List.of(sink.bodyText().toLowerCase(Locale.ROOT).split(","));
             for (String name : List.of("x-proxy-destination", "x-secret-key", "x-proxy-agent", "x-hop", "keep-alive",
                     "te", "trailer", "upgrade", "proxy-authorization")) {
-                assertFalse(List.of(seen.split(",")).contains(name), name + " reached the API (length " + length + "): " + seen);
+                assertFalse(seen.contains(name), name + " reached the API (length " + length + "): " + seen);
             }
-            assertTrue(seen.contains("x-kept"), seen);
+            assertTrue(seen.contains("x-kept"), seen.toString());
             assertEquals(List.of(base.substring("http://".length())), header(sink.head, "X-Seen-Host"));
         }
     }
