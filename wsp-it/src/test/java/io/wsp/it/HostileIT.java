@@ -148,8 +148,11 @@ class HostileIT {
     void aTextMessageWhereTheBodyBelongsIs502And1002() throws Exception {
         try (RogueAgent rogue = registeredRogue()) {
             CompletableFuture<HttpResponse<String>> caller = callRogue(rogue);
-            rogue.sendText("{\"StatusCode\":200,\"Header\":{},\"ContentLength\":5}").sendText("hello");
-            assertProblem(caller.get(30, TimeUnit.SECONDS), 502, "Agent protocol error", "second response head for one request");
+            rogue.sendText("{\"StatusCode\":200,\"Header\":{\"X-Rogue\":[\"1\"]},\"ContentLength\":5}").sendText("hello");
+            HttpResponse<String> r = caller.get(30, TimeUnit.SECONDS);
+            assertProblem(r, 502, "Agent protocol error", "second response head for one request");
+            assertTrue(r.headers().firstValue("X-Rogue").isEmpty(), "the agent's first head is not on wsp's error");
+            assertTrue(r.headers().firstValue("X-Request-Id").isPresent());
             assertEquals("1002 second response head for one request", rogue.awaitClose());
         }
         wsp.awaitGone("rogue");

@@ -214,16 +214,13 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             return;
         }
         HttpServletRequest request = (HttpServletRequest) async.getRequest();
-        if (!UnreadBody.drain(request) && request.getProtocol().startsWith("HTTP/1")) {
+        boolean bodyEnded = UnreadBody.drain(request);
+        discardAgentHead();
+        if (!bodyEnded && request.getProtocol().startsWith("HTTP/1")) {
             response.setHeader("Connection", "close");
         }
-        try {
-            Problem.send(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, RequestBodyLimit.TITLE,
-                    RequestBodyLimit.detail(maxRequestBodyBytes));
-        } catch (IOException | IllegalStateException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not send 413 to the caller: {0}", e.getMessage());
-        }
-        completeQuietly();
+        sendProblem(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, RequestBodyLimit.TITLE,
+                RequestBodyLimit.detail(maxRequestBodyBytes));
     }
 
     /**
@@ -468,11 +465,24 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        if (response.isCommitted()) {
+            abortCaller();
+            return;
+        }
+        discardAgentHead();
+        sendProblem(status, title, detail);
+    }
+
+    /** The agent's status and headers may be set on the response, not yet sent: none belongs on wsp's error. */
+    private void discardAgentHead() {
+        if (callerAbort != null) {
+            response.reset();
+            response.setHeader(RequestId.HEADER, requestId);
+        }
+    }
+
+    private void sendProblem(int status, String title, String detail) {
         try {
-            if (response.isCommitted()) {
-                abortCaller();
-                return;
-            }
             Problem.send(response, status, title, detail);
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not send {0} to the caller: {1}", status, e.getMessage());
