@@ -12,6 +12,12 @@ import java.util.Map;
  */
 public final class HeadCodec implements AutoCloseable {
 
+    /** The lowest status that can end an exchange (RFC 9110 15.2: 1xx are interim). */
+    static final int MIN_FINAL_STATUS = 200;
+
+    /** HTTP/1.1 status codes are three digits (RFC 9112 4). */
+    static final int MAX_STATUS = 999;
+
     private final Jsonb jsonb = JsonbBuilder.create();
 
     public String encode(RequestHead head) {
@@ -36,7 +42,8 @@ public final class HeadCodec implements AutoCloseable {
 
     public ResponseHead decodeResponse(String json) throws ProtocolException {
         ResponseHead head = decode(json, ResponseHead.class);
-        if (head.statusCode < 100 || head.statusCode > 999) {
+        // A 1xx is interim: sent as the final status it would leave the caller waiting for another.
+        if (head.statusCode < MIN_FINAL_STATUS || head.statusCode > MAX_STATUS) {
             throw new ProtocolException("response head has an invalid status code " + head.statusCode);
         }
         checkHeaders(head.header);
@@ -54,7 +61,8 @@ public final class HeadCodec implements AutoCloseable {
             }
             return head;
         } catch (JsonbException | ClassCastException e) {
-            throw new ProtocolException("head is not valid JSON: " + e.getMessage(), e);
+            // A fixed message: it becomes a close reason, and the parser's text holds the peer's input.
+            throw new ProtocolException("head is not valid JSON", e);
         }
     }
 

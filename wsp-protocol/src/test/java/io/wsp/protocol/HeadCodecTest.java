@@ -57,9 +57,17 @@ class HeadCodecTest {
     }
 
     @Test
-    void responseStatusMustBeThreeDigits() {
-        assertThrows(ProtocolException.class, () -> CODEC.decodeResponse("{\"StatusCode\":0}"));
-        assertThrows(ProtocolException.class, () -> CODEC.decodeResponse("{\"StatusCode\":1000}"));
+    void responseStatusMustBeAFinalThreeDigitCode() throws Exception {
+        for (String status : List.of("0", "99", "100", "101", "199", "1000", "-200", "\"abc\"", "null")) {
+            assertThrows(ProtocolException.class, () -> CODEC.decodeResponse("{\"StatusCode\":" + status + "}"), status);
+        }
+        assertEquals(200, CODEC.decodeResponse("{\"StatusCode\":200}").statusCode);
+        assertEquals(999, CODEC.decodeResponse("{\"StatusCode\":999}").statusCode);
+    }
+
+    @Test
+    void aResponseWithoutStatusIsRefused() {
+        assertThrows(ProtocolException.class, () -> CODEC.decodeResponse("{\"Header\":{}}"));
     }
 
     @Test
@@ -70,13 +78,27 @@ class HeadCodecTest {
 
     @Test
     void headerNamesMustBeTokens() {
-        assertThrows(ProtocolException.class, () -> CODEC.decodeResponse(
-                "{\"StatusCode\":200,\"Header\":{\"Bad Name\":[\"a\"]}}"));
+        for (String name : List.of("Bad Name", "X\\r\\nSet-Cookie", "X\\n", "X:Y", "")) {
+            assertThrows(ProtocolException.class, () -> CODEC.decodeResponse(
+                    "{\"StatusCode\":200,\"Header\":{\"" + name + "\":[\"a\"]}}"), name);
+        }
     }
 
     @Test
-    void malformedJsonIsAProtocolError() {
-        assertThrows(ProtocolException.class, () -> CODEC.decodeResponse("{not json"));
+    void headerValuesWithACarriageReturnLineFeedOrNulAreRefused() {
+        for (String value : List.of("a\\rb", "a\\nb", "a\\u0000b")) {
+            assertThrows(ProtocolException.class, () -> CODEC.decodeResponse(
+                    "{\"StatusCode\":200,\"Header\":{\"X\":[\"" + value + "\"]}}"), value);
+        }
+    }
+
+    @Test
+    void malformedJsonIsAProtocolErrorWithAFixedMessage() {
+        for (String json : List.of("{not json", "", "[1,2]", "\"text\"", "{\"StatusCode\":200,\"Header\":[1]}",
+                "{\"StatusCode\":200,\"Header\":{\"X\":\"not a list\"}}")) {
+            ProtocolException e = assertThrows(ProtocolException.class, () -> CODEC.decodeResponse(json), json);
+            assertTrue(e.getMessage().startsWith("head is not"), e.getMessage());
+        }
         assertThrows(ProtocolException.class, () -> CODEC.decodeRequest("[1,2]"));
     }
 

@@ -3,6 +3,7 @@ package io.wsp.agent.connect;
 import io.wsp.agent.forward.Exchange;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.agent.forward.ResponseSink;
+import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.ProtocolException;
@@ -20,7 +21,6 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One WebSocket connection to a wsp server, serving one request at a time.
@@ -304,7 +304,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
             return;
         }
         try {
-            s.close(new CloseReason(code, truncate(reason)));
+            s.close(new CloseReason(code, CloseReasons.fit(reason)));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing {0} failed: {1}", server, e.toString());
         }
@@ -324,11 +324,5 @@ final class ServerConnection extends Endpoint implements ResponseSink {
             throw new IOException("connection closed");
         }
         return s.getBasicRemote();
-    }
-
-    /** A close reason must fit in 123 bytes of UTF-8 (RFC 6455). */
-    private static String truncate(String reason) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= 123 ? reason : new String(bytes, 0, 120, StandardCharsets.US_ASCII) + "...";
     }
 }

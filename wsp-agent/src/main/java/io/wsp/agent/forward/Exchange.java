@@ -7,6 +7,7 @@ import io.wsp.protocol.Frames;
 import io.wsp.protocol.Headers;
 import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.ProblemJson;
+import io.wsp.protocol.ProxyHeaders;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
@@ -83,6 +84,9 @@ public final class Exchange {
             refused.relayAsync(() -> refused.sendAgentError(e.getMessage()));
             return refused;
         }
+        // Whatever the server forwarded (the Go server passes the caller's headers on as they are),
+        // the internal API never sees a wsp key, a destination or a hop-by-hop header of the caller.
+        head.header = ProxyHeaders.forwardable(head.header);
         Exchange exchange = new Exchange(forwarder, head, sink, destination);
         if (head.contentLength >= 0) {
             exchange.call(head.contentLength);

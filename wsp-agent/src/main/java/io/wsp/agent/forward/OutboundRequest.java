@@ -9,7 +9,7 @@ final class OutboundRequest {
     private OutboundRequest() {
     }
 
-    /** The destination URI; only absolute http and https URLs with a host are allowed. */
+    /** The destination URI; only absolute http and https URLs with a host and no user info are allowed. */
     static URI destination(String url) throws CannotForwardException {
         URI uri;
         try {
@@ -23,6 +23,10 @@ final class OutboundRequest {
         }
         if (uri.getHost() == null) {
             throw new CannotForwardException("destination URL has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // The server refuses these too; a server that did not (the Go one) must not make us send them.
+            throw new CannotForwardException("destination URL must not contain user info");
         }
         return uri;
     }

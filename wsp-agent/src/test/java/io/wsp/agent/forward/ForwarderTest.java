@@ -20,7 +20,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -91,6 +93,11 @@ class ForwarderTest {
             } catch (IOException closedByAgent) {
                 uploadAbandoned.countDown();
             }
+        });
+        server.createContext("/seen-headers", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().add("X-Seen-Host", ex.getRequestHeaders().getFirst("Host"));
+            respond(ex, 200, String.join(",", ex.getRequestHeaders().keySet()));
         });
         server.createContext("/missing", ex -> respond(ex, 404, "not here"));
         server.createContext("/slow", ex -> {
@@ -231,6 +238,46 @@ class ForwarderTest {
         sink.awaitDone();
         assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
         assertEquals("destination URL must be http or https", sink.bodyText());
+    }
+
+    @Test
+    void userInfoInTheDestinationIsAnsweredWith527AndNeverSent() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        Exchange exchange = forwarder.start(head("GET", base.replace("://", "://user:pw@") + "/hello", 0), sink);
+        exchange.onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals("destination URL must not contain user info", sink.bodyText());
+        assertEquals(0, backendCalls.get());
+    }
+
+    @Test
+    void wspsOwnAndHopByHopHeadersNeverLeaveTheAgentAndHostIsTheDestinations() throws Exception {
+        for (long length : new long[] {0, 3}) {
+            CollectingSink sink = new CollectingSink();
+            RequestHead head = head("POST", base + "/seen-headers", length);
+            head.header = new HashMap<>(Map.of("X-PROXY-DESTINATION", List.of("http://elsewhere/"),
+                    "X-Secret-Key", List.of("s"), "X-Proxy-Agent", List.of("a"), "Connection", List.of("X-Hop"),
+                    "X-Hop", List.of("1"), "Keep-Alive", List.of("timeout=5"), "TE", List.of("trailers"),
+                    "Trailer", List.of("X-T"), "Upgrade", List.of("h2c"), "Proxy-Authorization", List.of("Basic eA==")));
+            head.header.put("Host", List.of("evil"));
+            head.header.put("X-Kept", List.of("yes"));
+
+            Exchange exchange = forwarder.start(head, sink);
+            exchange.onBodyFrame(ByteBuffer.wrap(new byte[(int) length]), true);
+
+            sink.awaitDone();
+            assertEquals(200, sink.head.statusCode, "length " + length);
+            List<String> seen = List.of(sink.bodyText().toLowerCase(Locale.ROOT).split(","));
+            for (String name : List.of("x-proxy-destination", "x-secret-key", "x-proxy-agent", "x-hop", "keep-alive",
+                    "te", "trailer", "upgrade", "proxy-authorization")) {
+                assertFalse(seen.contains(name), name + " reached the API (length " + length + "): " + seen);
+            }
+            assertTrue(seen.contains("x-kept"), seen.toString());
+            assertEquals(List.of(base.substring("http://".length())), header(sink.head, "X-Seen-Host"));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.Labels;
+import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.WspProtocol;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -136,7 +137,7 @@ public final class AgentConnection {
     public void close(int code, String reason) {
         try {
             if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), CloseReasons.fit(reason)));
             }
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "close of {0} failed: {1}", this, e.getMessage());

@@ -1,5 +1,6 @@
 package io.wsp.server.agent;
 
+import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.Labels;
 import io.wsp.protocol.ProtocolException;
@@ -61,7 +62,7 @@ public class AgentEndpoint {
             Greeting greeting = Greeting.parse(message);
             Handshake handshake = session.getUserPrincipal() instanceof Handshake h ? h : null;
             if (!credentials.permits(handshake == null ? null : handshake.proved(), greeting.agentId())) {
-                refuse(session, greeting.agentId(), handshake);
+                refuse(session, greeting.agentId());
                 return;
             }
             connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize(),
@@ -69,24 +70,29 @@ public class AgentEndpoint {
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
         } catch (ProtocolException e) {
-            LOG.log(System.Logger.Level.WARNING, "agent greeting refused: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "agent greeting from {0} refused: {1}", from(session), e.getMessage());
             closeQuietly(session, e.getMessage());
         }
     }
 
     /** The key was good but not for this id: closed with no detail, like the 401 before the upgrade. */
-    private void refuse(Session session, String agentId, Handshake handshake) {
+    private void refuse(Session session, String agentId) {
         counters.registrationRefused();
-        String from = handshake != null ? handshake.remoteAddress() : "an unchecked handshake";
         LOG.log(System.Logger.Level.WARNING, "agent registration refused from {0}: its key is not for agent id {1}",
-                from, agentId);
+                from(session), agentId);
         closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");
+    }
+
+    /** Where the handshake came from, as {@link HandshakeFilter} recorded it. */
+    private static String from(Session session) {
+        return session.getUserPrincipal() instanceof Handshake h ? h.remoteAddress() : "an unchecked handshake";
     }
 
     @OnMessage
     public void binary(ByteBuffer frame, boolean last, Session session) {
         if (connection == null) {
-            LOG.log(System.Logger.Level.WARNING, "binary message before the agent greeting");
+            LOG.log(System.Logger.Level.WARNING, "agent connection from {0} closed: binary message before the greeting",
+                    from(session));
             closeQuietly(session, "greeting expected");
             return;
         }
@@ -130,7 +136,7 @@ public class AgentEndpoint {
     private static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
-                session.close(new CloseReason(code, reason));
+                session.close(new CloseReason(code, CloseReasons.fit(reason)));
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "close failed: {0}", e.getMessage());

@@ -1,5 +1,6 @@
 package io.wsp.server.config;
 
+import io.wsp.protocol.WspProtocol;
 import io.wsp.rules.RuleSet;
 import io.wsp.server.auth.AgentKey;
 import io.wsp.server.auth.CallerKey;
@@ -17,13 +18,17 @@ import java.util.List;
  * @param pingInterval how often silent idle connections are pinged (zero: never); two silent
  *                     intervals drop the connection
  * @param maxWaiting  how many requests may wait for an idle connection at once
+ * @param maxHeaderBytes largest header section a caller may send, and largest response head (JSON)
+ *                    an agent may send
+ * @param maxRequestBodyBytes largest request body a caller may send; zero: no limit
  * @param rules       which destinations callers may reach through this server
  * @param agentKeys   per-agent registration keys, each for its own agent id only
  * @param callerKeys  API keys callers of {@code /request} may present
  * @param requireCallerAuth whether {@code /request} refuses callers without a known key
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
-                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, RuleSet rules,
+                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, int maxHeaderBytes,
+                             long maxRequestBodyBytes, RuleSet rules,
                              List<AgentKey> agentKeys, List<CallerKey> callerKeys, boolean requireCallerAuth) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
@@ -36,6 +41,17 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public static final int DEFAULT_MAX_WAITING = 1000;
     /** Frequent enough to drop a dead agent within half a minute, rare enough to cost nothing. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMillis(15_000);
+    /** Eight times the 8 KiB most servers accept per header section: room for big cookies and tokens, no more. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+    /** Smallest limit: a plain request with forwarding headers and a request id must still fit. */
+    public static final int MIN_MAX_HEADER_BYTES = 1024;
+    /**
+     * Largest limit: a header section turns into a request head of at most about twice its size
+     * (JSON quoting), which must stay within the protocol's text message limit.
+     */
+    public static final int MAX_MAX_HEADER_BYTES = WspProtocol.MAX_TEXT_MESSAGE / 2;
+    /** Off: bodies stream in constant memory, so their size alone costs the server nothing. */
+    public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 0;
 
     public ServerSettings {
         if (secretKey == null) {
@@ -59,6 +75,12 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must not be negative");
         }
+        if (maxHeaderBytes < MIN_MAX_HEADER_BYTES || maxHeaderBytes > MAX_MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("maxHeaderBytes must be " + MIN_MAX_HEADER_BYTES + "-" + MAX_MAX_HEADER_BYTES);
+        }
+        if (maxRequestBodyBytes < 0) {
+            throw new IllegalArgumentException("maxRequestBodyBytes must not be negative");
+        }
         agentKeys = List.copyOf(agentKeys);
         callerKeys = List.copyOf(callerKeys);
     }
@@ -70,7 +92,8 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
                 + " callerKeys=" + callerKeys.size() + " requireCallerAuth=" + requireCallerAuth
                 + " timeout=" + timeout.toMillis()
                 + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
-                + "ms bodyIdleTimeout=" + bodyIdleTimeout.toMillis() + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " whitelist=" + rules.whitelistSize()
+                + "ms bodyIdleTimeout=" + bodyIdleTimeout.toMillis() + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " maxHeaderBytes=" + maxHeaderBytes
+                + " maxRequestBodyBytes=" + (maxRequestBodyBytes == 0 ? "(no limit)" : maxRequestBodyBytes) + " whitelist=" + rules.whitelistSize()
                 + " blacklist=" + rules.blacklistSize();
     }
 }

@@ -60,6 +60,8 @@ public final class SettingsLoader {
         List<AgentKey> agentKeys = List.of();
         List<CallerKey> callerKeys = new ArrayList<>();
         Object requireCallerAuth = null;
+        Object maxHeaderBytes = null;
+        Object maxRequestBodyBytes = null;
 
         Map<String, Object> file = configFile();
         if (!file.isEmpty()) {
@@ -70,6 +72,8 @@ public final class SettingsLoader {
             agentKeys = AuthEntries.agents(list(file, "agents"));
             callerKeys.addAll(AuthEntries.callers(list(file, "callers")));
             requireCallerAuth = file.get("requirecallerauth");
+            maxHeaderBytes = file.get("maxheaderbytes");
+            maxRequestBodyBytes = file.get("maxrequestbodybytes");
             for (String ignored : List.of("host", "port")) {
                 if (file.containsKey(ignored)) {
                     LOG.log(System.Logger.Level.INFO, "wsp config: ''{0}'' ignored: the container owns the listener", ignored);
@@ -95,10 +99,20 @@ public final class SettingsLoader {
                 ServerSettings.DEFAULT_BODY_IDLE_TIMEOUT);
         Duration pingInterval = millis(setting("pingInterval"), "wsp.pingInterval", ServerSettings.DEFAULT_PING_INTERVAL);
         int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
+        long headerBytes = bytes(override(maxHeaderBytes, "maxHeaderBytes"), "wsp.maxHeaderBytes",
+                ServerSettings.DEFAULT_MAX_HEADER_BYTES);
+        long bodyBytes = bytes(override(maxRequestBodyBytes, "maxRequestBodyBytes"), "wsp.maxRequestBodyBytes",
+                ServerSettings.DEFAULT_MAX_REQUEST_BODY_BYTES);
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
-                maxWaiting, rules, agentKeys, callerKeys,
+                maxWaiting, (int) Math.min(headerBytes, Integer.MAX_VALUE), bodyBytes, rules, agentKeys, callerKeys,
                 // Secure by default once any key exists; before that, callers are not locked out.
                 flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()));
+    }
+
+    /** The setting's property or environment value when set, else {@code fromFile}. */
+    private Object override(Object fromFile, String name) {
+        String value = setting(name);
+        return value != null ? value : fromFile;
     }
 
     private Map<String, Object> configFile() {
@@ -179,32 +193,31 @@ public final class SettingsLoader {
     }
 
     private static int count(String value, String name, int fallback) {
-        if (value == null) {
-            return fallback;
+        long n = value == null ? fallback : nonNegative(value, name, "a whole number");
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " is too large: " + value);
         }
+        return (int) n;
+    }
+
+    private static long bytes(Object value, String name, long fallback) {
+        return value == null ? fallback : nonNegative(value, name, "a number of bytes");
+    }
+
+    private static Duration millis(Object value, String name, Duration fallback) {
+        return value == null ? fallback : Duration.ofMillis(nonNegative(value, name, "a number of milliseconds"));
+    }
+
+    /** A YAML number or a decimal string, at least zero; {@code what} names the unit in the error. */
+    private static long nonNegative(Object value, String name, String what) {
         try {
-            int n = Integer.parseInt(value.trim());
+            long n = value instanceof Number number ? number.longValue() : Long.parseLong(String.valueOf(value).trim());
             if (n < 0) {
                 throw new IllegalArgumentException(name + " must not be negative: " + value);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number: " + value, e);
-        }
-    }
-
-    private static Duration millis(Object value, String name, Duration fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            long ms = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
-            if (ms < 0) {
-                throw new IllegalArgumentException(name + " must not be negative: " + value);
-            }
-            return Duration.ofMillis(ms);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of milliseconds: " + value, e);
+            throw new IllegalArgumentException(name + " must be " + what + ": " + value, e);
         }
     }
 }

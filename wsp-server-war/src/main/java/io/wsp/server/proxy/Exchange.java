@@ -60,6 +60,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private final Timers timers;
     private final Duration responseTimeout;
     private final Duration bodyIdleTimeout;
+    private final int maxHeaderBytes;
+    /** Zero: no limit. */
+    private final long maxRequestBodyBytes;
     // Deadlines on the shared timer. Each holds this exchange, so each is cancelled as soon as the
     // exchange ends: a deadline left queued would keep every finished exchange alive until it fires.
     private volatile ScheduledFuture<?> responseDeadline;
@@ -94,6 +97,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         this.timers = timers;
         this.responseTimeout = settings.responseTimeout();
         this.bodyIdleTimeout = settings.bodyIdleTimeout();
+        this.maxHeaderBytes = settings.maxHeaderBytes();
+        this.maxRequestBodyBytes = settings.maxRequestBodyBytes();
     }
 
     /** Takes a connection of an agent {@code selector} matches and carries the request over it. */
@@ -162,6 +167,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             } else {
                 pumpBody(c);
             }
+        } catch (BodyTooLargeException e) {
+            bodyTooLarge(c);
+            return;
         } catch (CallerGoneException e) {
             // The caller may still be listening (a body shorter than announced, a read error):
             // tell it, rather than complete with a blank 200. The half-sent message ends the
@@ -184,6 +192,36 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 responseDeadline.cancel(false);
             }
         }
+    }
+
+    /**
+     * A body of unknown length passed {@code wsp.maxRequestBodyBytes} after part of it went to the
+     * agent. Closing the connection makes the agent abandon the internal call. The caller gets 413
+     * once the rest of its body is read (up to a bound), because clients that send the whole body
+     * before reading the response (java.net.http does) would otherwise see a reset, not the answer.
+     */
+    private void bodyTooLarge(AgentConnection c) {
+        LOG.log(System.Logger.Level.WARNING, "request {0}: {1}: request body over {2} bytes: refused", requestId, c,
+                String.valueOf(maxRequestBodyBytes));
+        cancelDeadlines();
+        // Claimed before the close, whose connection-lost event would otherwise answer 502.
+        boolean answer = finished.compareAndSet(false, true);
+        c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "request body too large");
+        if (!answer) {
+            return;
+        }
+        if (response.isCommitted()) {
+            abortCaller();
+            return;
+        }
+        HttpServletRequest request = (HttpServletRequest) async.getRequest();
+        boolean bodyEnded = UnreadBody.drain(request);
+        discardAgentHead();
+        if (!bodyEnded && request.getProtocol().startsWith("HTTP/1")) {
+            response.setHeader("Connection", "close");
+        }
+        sendProblem(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, RequestBodyLimit.TITLE,
+                RequestBodyLimit.detail(maxRequestBodyBytes));
     }
 
     /**
@@ -237,6 +275,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         ServletInputStream in = async.getRequest().getInputStream();
         byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
         long remaining = head.contentLength;
+        long sent = 0;
         while (true) {
             int n;
             IOException readFailure = null;
@@ -263,6 +302,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                         ? "the request body ended before its announced length"
                         : "reading the request body failed: " + readFailure.getMessage());
             }
+            sent += n;
+            if (maxRequestBodyBytes > 0 && sent > maxRequestBodyBytes) {
+                throw new BodyTooLargeException();
+            }
             if (remaining > 0) {
                 remaining -= n;
             }
@@ -276,19 +319,25 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     @Override
     public void onResponseHead(String json) {
         if (responseHead != null) {
-            connection.protocolError("second response head for one request");
+            agentBrokeProtocol("second response head for one request");
             return;
         }
         ScheduledFuture<?> deadline = responseDeadline;
         if (deadline != null) {
             deadline.cancel(false);
         }
-        try {
-            responseHead = codec.decodeResponse(json);
-        } catch (ProtocolException e) {
-            connection.protocolError(e.getMessage());
+        if (json.length() > maxHeaderBytes) {
+            agentBrokeProtocol("response head larger than " + maxHeaderBytes + " bytes");
             return;
         }
+        ResponseHead decoded;
+        try {
+            decoded = codec.decodeResponse(json);
+        } catch (ProtocolException e) {
+            agentBrokeProtocol(e.getMessage());
+            return;
+        }
+        responseHead = decoded;
         if (responseHead.statusCode == WspProtocol.AGENT_ERROR_STATUS) {
             agentError = new ByteArrayOutputStream();
             return;
@@ -316,7 +365,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     @Override
     public void onResponseBody(ByteBuffer frame, boolean last) {
         if (responseHead == null) {
-            connection.protocolError("response body before the response head");
+            agentBrokeProtocol("response body before the response head");
             return;
         }
         if (agentError != null) {
@@ -417,11 +466,24 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        if (response.isCommitted()) {
+            abortCaller();
+            return;
+        }
+        discardAgentHead();
+        sendProblem(status, title, detail);
+    }
+
+    /** The agent's status and headers may be set on the response, not yet sent: none belongs on wsp's error. */
+    private void discardAgentHead() {
+        if (callerAbort != null) {
+            response.reset();
+            response.setHeader(RequestId.HEADER, requestId);
+        }
+    }
+
+    private void sendProblem(int status, String title, String detail) {
         try {
-            if (response.isCommitted()) {
-                abortCaller();
-                return;
-            }
             Problem.send(response, status, title, detail);
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not send {0} to the caller: {1}", status, e.getMessage());
@@ -439,6 +501,15 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         } else {
             completeQuietly();
         }
+    }
+
+    /**
+     * The agent sent what the protocol forbids: the caller learns it first (the close that follows
+     * would only say "connection lost"), then the connection, no longer in step, is closed.
+     */
+    private void agentBrokeProtocol(String what) {
+        fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent protocol error", what);
+        connection.protocolError(what);
     }
 
     /** The request cannot go on over this connection: it may hold half a message, so close it. */
@@ -516,6 +587,15 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     @Override
     public void onStartAsync(AsyncEvent event) {
         // Not restarted.
+    }
+
+    /** The caller's body passed {@code wsp.maxRequestBodyBytes}. */
+    private static final class BodyTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException() {
+            super("request body too large");
+        }
     }
 
     /** The caller's body stopped mid-way; distinct so it is not taken for an agent fault. */

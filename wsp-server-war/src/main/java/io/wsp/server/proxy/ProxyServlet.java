@@ -20,6 +20,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,6 +60,16 @@ public class ProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestId.of(request);
         response.setHeader(RequestId.HEADER, requestId);
+        Map<String, List<String>> received = RequestHeads.received(request);
+        long headerBytes = HeaderSection.bytes(received);
+        if (headerBytes > settings.maxHeaderBytes()) {
+            // Checked first: nothing in an oversized head is worth reading, the caller's key included.
+            LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: header section of {2} bytes",
+                    requestId, request.getRemoteAddr(), String.valueOf(headerBytes));
+            refuse(request, response, 431, "Request header fields too large",
+                    "the request's header section is larger than " + settings.maxHeaderBytes() + " bytes");
+            return;
+        }
         Caller caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
                 request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
         if (caller == null) {
@@ -85,7 +97,7 @@ public class ProxyServlet extends HttpServlet {
                     WspProtocol.AGENT_SELECTOR_HEADER + ": " + e.getMessage());
             return;
         }
-        RequestHead head = RequestHeads.from(request, destination, requestId, caller.credentialHeader());
+        RequestHead head = RequestHeads.from(request, received, destination, requestId, caller.credentialHeader());
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
@@ -99,6 +111,14 @@ public class ProxyServlet extends HttpServlet {
             LOG.log(System.Logger.Level.WARNING, "request {0} from {1}: caller {2} refused: {3}", requestId,
                     request.getRemoteAddr(), caller.name(), e.getMessage());
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Forbidden for this API key", e.getMessage());
+            return;
+        }
+        if (settings.maxRequestBodyBytes() > 0 && head.contentLength > settings.maxRequestBodyBytes()) {
+            // Refused before any agent connection is taken: not one byte of it is forwarded.
+            LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: body of {2} bytes", requestId,
+                    request.getRemoteAddr(), String.valueOf(head.contentLength));
+            refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, RequestBodyLimit.TITLE,
+                    RequestBodyLimit.detail(settings.maxRequestBodyBytes()));
             return;
         }
         AsyncContext async = request.startAsync();

@@ -1,8 +1,7 @@
 package io.wsp.server.proxy;
 
-import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.ProxyHeaders;
 import io.wsp.protocol.RequestHead;
-import io.wsp.protocol.WspProtocol;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,20 +23,14 @@ final class RequestHeads {
      * one that carried the caller's wsp key, null when none did), and adds the standard forwarding
      * headers: the internal API sees who called, over which scheme and host, and under which id.
      */
-    static RequestHead from(HttpServletRequest request, String destination, String requestId, String credentialHeader) {
-        Set<String> skip = new HashSet<>(Set.of("host", "content-length",
-                WspProtocol.DESTINATION_HEADER.toLowerCase(Locale.ROOT), WspProtocol.SECRET_KEY_HEADER.toLowerCase(Locale.ROOT),
-                WspProtocol.AGENT_HEADER.toLowerCase(Locale.ROOT), WspProtocol.AGENT_SELECTOR_HEADER.toLowerCase(Locale.ROOT),
-                "x-forwarded-for", "x-forwarded-proto",
+    static RequestHead from(HttpServletRequest request, Map<String, List<String>> received, String destination,
+                            String requestId, String credentialHeader) {
+        Set<String> skip = new HashSet<>(Set.of("host", "content-length", "x-forwarded-for", "x-forwarded-proto",
                 "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT)));
         if (credentialHeader != null) {
             skip.add(credentialHeader.toLowerCase(Locale.ROOT));
         }
-        Map<String, List<String>> all = new LinkedHashMap<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            all.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
-        }
-        Map<String, List<String>> headers = HopByHop.endToEnd(all);
+        Map<String, List<String>> headers = ProxyHeaders.forwardable(received);
         headers.keySet().removeIf(name -> skip.contains(name.toLowerCase(Locale.ROOT)));
         List<String> forwardedFor = new ArrayList<>(Collections.list(request.getHeaders("X-Forwarded-For")));
         forwardedFor.add(request.getRemoteAddr());
@@ -49,6 +42,15 @@ final class RequestHeads {
         }
         headers.put(RequestId.HEADER, List.of(requestId));
         return new RequestHead(request.getMethod(), destination, headers, contentLength(request));
+    }
+
+    /** Every header the caller sent, names as the container gives them, repeated ones merged. */
+    static Map<String, List<String>> received(HttpServletRequest request) {
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            all.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
+        }
+        return all;
     }
 
     /**

@@ -22,16 +22,29 @@ final class UnreadBody {
         if (request.getProtocol().startsWith("HTTP/1") || RequestHeads.contentLength(request) == 0) {
             return;
         }
+        drain(request);
+    }
+
+    /**
+     * Reads and drops what is left of the body, up to {@link #MAX_DRAINED} bytes, on any protocol.
+     * Returns whether the body ended.
+     */
+    static boolean drain(HttpServletRequest request) {
         try {
             ServletInputStream in = request.getInputStream();
             byte[] buffer = new byte[8192];
             long total = 0;
             int n;
-            while (total < MAX_DRAINED && (n = in.read(buffer)) >= 0) {
+            while (total < MAX_DRAINED) {
+                n = in.read(buffer);
+                if (n < 0) {
+                    return true;
+                }
                 total += n;
             }
         } catch (IOException | IllegalStateException e) {
             // The caller is gone or the body was taken already: nothing left to give back.
         }
+        return false;
     }
 }

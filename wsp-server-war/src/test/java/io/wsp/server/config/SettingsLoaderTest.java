@@ -41,7 +41,32 @@ class SettingsLoaderTest {
         assertEquals(1000, s.maxWaiting());
         assertEquals(Duration.ofMillis(15000), s.pingInterval());
         assertEquals(Duration.ofMillis(300000), s.bodyIdleTimeout());
+        assertEquals(65536, s.maxHeaderBytes());
+        assertEquals(0, s.maxRequestBodyBytes(), "no body limit by default");
         assertTrue(s.rules().isEmpty());
+    }
+
+    @Test
+    void sizeLimitsComeFromTheYamlFileAndPropertiesWin() throws Exception {
+        Path file = dir.resolve("limits.yaml");
+        Files.writeString(file, "maxHeaderBytes: 4096\nmaxRequestBodyBytes: 1048576\n");
+        ServerSettings fromFile = load(Map.of("wsp.config", file.toString()), Map.of());
+        assertEquals(4096, fromFile.maxHeaderBytes());
+        assertEquals(1048576, fromFile.maxRequestBodyBytes());
+        ServerSettings overridden = load(Map.of("wsp.config", file.toString(), "wsp.maxRequestBodyBytes", "0"),
+                Map.of("WSP_MAX_HEADER_BYTES", "2048"));
+        assertEquals(2048, overridden.maxHeaderBytes());
+        assertEquals(0, overridden.maxRequestBodyBytes());
+    }
+
+    @Test
+    void aHeaderLimitOutsideItsRangeIsRefused() {
+        for (String bad : List.of("1023", "524289", "99999999999", "-1", "64k")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> load(Map.of("wsp.maxHeaderBytes", bad), Map.of()), bad);
+            assertTrue(e.getMessage().contains("maxHeaderBytes"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.maxRequestBodyBytes", "-5"), Map.of()));
     }
 
     @Test
