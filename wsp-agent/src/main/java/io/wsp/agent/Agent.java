@@ -1,9 +1,12 @@
 package io.wsp.agent;
 
+import io.wsp.agent.admin.AdminServer;
 import io.wsp.agent.config.AgentConfig;
+import io.wsp.agent.config.ConfigException;
 import io.wsp.agent.connect.Pools;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.protocol.HeadCodec;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +24,8 @@ public final class Agent implements AutoCloseable {
     private final HeadCodec codec = new HeadCodec();
     private final Forwarder forwarder;
     private final Pools pools;
+    /** Null when the admin port is off. */
+    private AdminServer admin;
     private boolean closed;
 
     private Agent(AgentConfig config) {
@@ -41,12 +46,25 @@ public final class Agent implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "agent {0} has no allow rule: it will refuse every request"
                     + " (give --allow URL-REGEX, --allow-cidr CIDR or --allow-all)", config.id());
         }
+        if (config.adminAddress() != null) {
+            try {
+                agent.admin = AdminServer.start(config.adminAddress(), agent.forwarder.traffic(), agent::openConnections);
+            } catch (IOException e) {
+                agent.close();
+                throw new ConfigException("cannot open the admin port " + config.adminAddress() + ": " + e.getMessage(), e);
+            }
+        }
         agent.pools.start();
         return agent;
     }
 
     public String id() {
         return config.id();
+    }
+
+    /** The admin port actually bound (useful with port 0); -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     /** Open connections (handshake done, not yet closed) per server URI, in configuration order. */
@@ -85,6 +103,9 @@ public final class Agent implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (admin != null) {
+            admin.close();
         }
         pools.close();
         forwarder.close();

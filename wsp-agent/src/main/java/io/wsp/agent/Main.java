@@ -87,6 +87,14 @@ public final class Main implements Callable<Integer> {
             description = "allow every destination no blacklist rule denies (without it and any allow rule, every request is refused)")
     boolean allowAll;
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "serve /health/live, /health/ready and /metrics on this port (default: off; 0: any free port)")
+    Integer adminPort;
+
+    @Option(names = "--admin-address", paramLabel = "HOST",
+            description = "address the admin port binds to (default 127.0.0.1)")
+    String adminAddress;
+
     @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "15",
             description = "ping an idle connection after this much silence; close it after twice that (0: never; default 15)")
     long pingIntervalSeconds;
@@ -183,6 +191,8 @@ public final class Main implements Callable<Integer> {
                 .poolIdleSize(poolIdle)
                 .poolMaxSize(poolMax)
                 .pingInterval(Duration.ofSeconds(pingIntervalSeconds))
+                .adminPort(adminPort)
+                .adminHost(adminAddress)
                 .allowAll(allowAll ? Boolean.TRUE : null);
         if (allowUrls != null) {
             allowUrls.forEach(builder::allowUrl);

@@ -5,6 +5,7 @@ import io.wsp.protocol.WspProtocol;
 import io.wsp.protocol.Labels;
 import io.wsp.rules.Rule;
 import io.wsp.rules.RuleSet;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ public final class AgentConfig {
     private final RuleSet rules;
     private final boolean allowAll;
     private final Duration pingInterval;
+    private final InetSocketAddress adminAddress;
     private final Path trustStore;
     private final Path keyStore;
     private final SSLContext sslContext;
@@ -54,6 +56,8 @@ public final class AgentConfig {
         this.rules = (b.rules != null ? b.rules : RuleSet.allowAll()).withWhitelisted(b.allowed);
         this.allowAll = b.allowAll != null && b.allowAll;
         this.pingInterval = b.pingInterval != null ? b.pingInterval : DEFAULT_PING_INTERVAL;
+        this.adminAddress = b.adminPort == null ? null
+                : new InetSocketAddress(b.adminHost != null ? b.adminHost : "127.0.0.1", b.adminPort);
         this.trustStore = b.trustStore;
         this.keyStore = b.keyStore;
         // The stores are read once, here; their passwords go no further.
@@ -117,6 +121,11 @@ public final class AgentConfig {
         return pingInterval;
     }
 
+    /** Where the admin port (health and metrics) listens; null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
     /**
      * The TLS context {@code wss://} servers are dialled with, built once from the configured stores;
      * the JVM's default context when no store is configured.
@@ -156,6 +165,8 @@ public final class AgentConfig {
         private final List<Rule> allowed = new ArrayList<>();
         private Boolean allowAll;
         private Duration pingInterval;
+        private Integer adminPort;
+        private String adminHost;
         private Path trustStore;
         private String trustStorePassword;
         private Path keyStore;
@@ -293,6 +304,22 @@ public final class AgentConfig {
             return this;
         }
 
+        /** Turns the admin port on (0: any free port); null leaves it. */
+        public Builder adminPort(Integer adminPort) {
+            if (adminPort != null) {
+                this.adminPort = adminPort;
+            }
+            return this;
+        }
+
+        /** The address the admin port binds to; loopback unless given. */
+        public Builder adminHost(String adminHost) {
+            if (adminHost != null) {
+                this.adminHost = adminHost;
+            }
+            return this;
+        }
+
         /** Validates and builds; throws {@link ConfigException} with a one-line reason. */
         public AgentConfig build() {
             if (trustStorePassword != null && trustStore == null) {
@@ -300,6 +327,12 @@ public final class AgentConfig {
             }
             if (keyStorePassword != null && keyStore == null) {
                 throw new ConfigException("a keystore password is set but no keystore (--keystore)");
+            }
+            if (adminPort != null && (adminPort < 0 || adminPort > 65535)) {
+                throw new ConfigException("admin port must be 0-65535");
+            }
+            if (adminHost != null && adminPort == null) {
+                throw new ConfigException("an admin address is set but no admin port (--admin-port)");
             }
             AgentConfig config = new AgentConfig(this);
             if (config.servers.isEmpty()) {

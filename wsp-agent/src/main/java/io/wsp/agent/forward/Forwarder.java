@@ -31,6 +31,7 @@ public final class Forwarder implements AutoCloseable {
     /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
     private final Http1Client http1 = new Http1Client(CONNECT_TIMEOUT);
+    private final Traffic traffic = new Traffic();
 
     /**
      * @param rules the agent's destination rules
@@ -48,7 +49,12 @@ public final class Forwarder implements AutoCloseable {
 
     /** Starts performing one request; its response goes to {@code sink}. */
     public Exchange start(RequestHead head, ResponseSink sink) {
-        return Exchange.start(this, head, sink);
+        return Exchange.start(this, head, traffic.track(sink));
+    }
+
+    /** What this forwarder has answered so far. */
+    public Traffic traffic() {
+        return traffic;
     }
 
     /** Whether every request will be refused, for a warning at start. */
