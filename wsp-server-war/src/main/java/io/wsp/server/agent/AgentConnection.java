@@ -26,6 +26,7 @@ public final class AgentConnection {
     private final Session session;
     private final String agentId;
     private final int poolIdleSize;
+    private final String remoteAddress;
     private final long number = SEQUENCE.incrementAndGet();
 
     private volatile ConnectionState state = ConnectionState.IDLE;
@@ -35,10 +36,12 @@ public final class AgentConnection {
     private volatile long lastPingNanos = System.nanoTime();
     private final ReentrantLock sendLock = new ReentrantLock();
 
-    public AgentConnection(Session session, String agentId, int poolIdleSize) {
+    /** {@code remoteAddress}: where the handshake came from; null when unknown. */
+    public AgentConnection(Session session, String agentId, int poolIdleSize, String remoteAddress) {
         this.session = session;
         this.agentId = agentId;
         this.poolIdleSize = poolIdleSize;
+        this.remoteAddress = remoteAddress;
     }
 
     public String agentId() {
@@ -47,6 +50,10 @@ public final class AgentConnection {
 
     public int poolIdleSize() {
         return poolIdleSize;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     public ConnectionState state() {

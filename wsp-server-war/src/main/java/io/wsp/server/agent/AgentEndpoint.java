@@ -63,7 +63,8 @@ public class AgentEndpoint {
                 refuse(session, greeting.agentId());
                 return;
             }
-            connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize());
+            String from = session.getUserPrincipal() instanceof AgentPrincipal p ? p.remoteAddress() : null;
+            connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize(), from);
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
         } catch (ProtocolException e) {

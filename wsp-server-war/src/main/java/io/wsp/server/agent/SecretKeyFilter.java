@@ -39,7 +39,8 @@ public class SecretKeyFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (!credentials.required()) {
-            chain.doFilter(request, response);
+            // Nothing to prove; the principal still carries where the agent connects from, for /status.
+            chain.doFilter(withPrincipal(request, new AgentPrincipal(null, request.getRemoteAddr())), response);
             return;
         }
         Optional<AgentPrincipal> proved = credentials.authenticate(request.getHeader(WspProtocol.SECRET_KEY_HEADER),
@@ -53,11 +54,16 @@ public class SecretKeyFilter extends HttpFilter {
             response.getWriter().write("unauthorized\n");
             return;
         }
-        chain.doFilter(new HttpServletRequestWrapper(request) {
+        chain.doFilter(withPrincipal(request, proved.get()), response);
+    }
+
+    /** The WebSocket session keeps the upgrade request's principal: the one portable way to pass it on. */
+    private static HttpServletRequest withPrincipal(HttpServletRequest request, AgentPrincipal principal) {
+        return new HttpServletRequestWrapper(request) {
             @Override
             public Principal getUserPrincipal() {
-                return proved.get();
+                return principal;
             }
-        }, response);
+        };
     }
 }

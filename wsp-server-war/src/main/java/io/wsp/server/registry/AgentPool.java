@@ -1,6 +1,7 @@
 package io.wsp.server.registry;
 
 import io.wsp.server.agent.AgentConnection;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -11,6 +12,8 @@ final class AgentPool {
 
     final String agentId;
     int idleSize;
+    final Instant connectedSince = Instant.now();
+    String remoteAddress;
     final Set<AgentConnection> connections = new HashSet<>();
     /** Most recently idle first, so surplus connections collect at the tail and age out. */
     final Deque<AgentConnection> idle = new ArrayDeque<>();
@@ -21,6 +24,7 @@ final class AgentPool {
     }
 
     PoolStatus status() {
-        return new PoolStatus(agentId, idleSize, idle.size(), connections.size() - idle.size());
+        return new PoolStatus(agentId, idleSize, idle.size(), connections.size() - idle.size(), connectedSince,
+                remoteAddress);
     }
 }

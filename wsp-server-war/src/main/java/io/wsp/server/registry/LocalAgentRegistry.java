@@ -70,6 +70,7 @@ public class LocalAgentRegistry implements AgentRegistry {
             AgentPool pool = pools.computeIfAbsent(connection.agentId(),
                     id -> new AgentPool(id, connection.poolIdleSize()));
             pool.idleSize = connection.poolIdleSize();
+            pool.remoteAddress = connection.remoteAddress();
             pool.connections.add(connection);
             connection.state(ConnectionState.BUSY);
         }
@@ -171,6 +172,14 @@ public class LocalAgentRegistry implements AgentRegistry {
     public List<PoolStatus> status() {
         synchronized (lock) {
             return pools.values().stream().map(AgentPool::status).toList();
+        }
+    }
+
+    @Override
+    public int waiting() {
+        synchronized (lock) {
+            waiters.removeIf(w -> w.future().isDone());
+            return waiters.size();
         }
     }
 

@@ -1,7 +1,15 @@
 package io.wsp.server.registry;
 
-/** Counts of one agent's connections at one instant. */
-public record PoolStatus(String agentId, int idleSize, int idle, int busy) {
+import java.time.Instant;
+
+/**
+ * Counts of one agent's connections at one instant.
+ *
+ * @param connectedSince when the agent's pool appeared: its first connection since it last had none
+ * @param remoteAddress  where its latest connection came from; null when the container did not say
+ */
+public record PoolStatus(String agentId, int idleSize, int idle, int busy, Instant connectedSince,
+                         String remoteAddress) {
 
     public int total() {
         return idle + busy;
