@@ -3,6 +3,7 @@ package io.wsp.server.config;
 import io.wsp.rules.RuleSet;
 import io.wsp.server.auth.AgentKey;
 import io.wsp.server.auth.CallerKey;
+import io.wsp.server.auth.KeyDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,6 +61,7 @@ public final class SettingsLoader {
         List<AgentKey> agentKeys = List.of();
         List<CallerKey> callerKeys = new ArrayList<>();
         Object requireCallerAuth = null;
+        String adminKey = null;
 
         Map<String, Object> file = configFile();
         if (!file.isEmpty()) {
@@ -70,6 +72,7 @@ public final class SettingsLoader {
             agentKeys = AuthEntries.agents(list(file, "agents"));
             callerKeys.addAll(AuthEntries.callers(list(file, "callers")));
             requireCallerAuth = file.get("requirecallerauth");
+            adminKey = string(file, "adminkey", null);
             for (String ignored : List.of("host", "port")) {
                 if (file.containsKey(ignored)) {
                     LOG.log(System.Logger.Level.INFO, "wsp config: ''{0}'' ignored: the container owns the listener", ignored);
@@ -83,6 +86,10 @@ public final class SettingsLoader {
         String keyList = setting("callerKeys");
         if (keyList != null) {
             callerKeys.addAll(AuthEntries.keyList(keyList));
+        }
+        String admin = setting("adminKey");
+        if (admin != null) {
+            adminKey = admin;
         }
         String required = setting("requireCallerAuth");
         if (required != null) {
@@ -98,7 +105,8 @@ public final class SettingsLoader {
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
                 maxWaiting, rules, agentKeys, callerKeys,
                 // Secure by default once any key exists; before that, callers are not locked out.
-                flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()));
+                flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()),
+                adminKey == null || adminKey.isEmpty() ? null : KeyDigest.ofKey(adminKey));
     }
 
     private Map<String, Object> configFile() {
