@@ -413,27 +413,6 @@ class TunnelIT {
     }
 
     @Test
-    void readinessFollowsWhetherAnyAgentIsConnected() throws Exception {
-        wsp.awaitNoAgents();
-        assertEquals(200, health("live").statusCode());
-        HttpResponse<String> down = health("ready");
-        assertEquals(503, down.statusCode());
-        assertEquals("{\"status\":\"DOWN\",\"agents\":0}", down.body());
-        Agent agent = agent("ready", 1, 1);
-        HttpResponse<String> up = health("ready");
-        assertEquals(200, up.statusCode());
-        assertEquals("{\"status\":\"UP\",\"agents\":1}", up.body());
-        agent.close();
-        wsp.awaitNoAgents();
-        assertEquals(503, health("ready").statusCode());
-        assertEquals(200, health("live").statusCode());
-    }
-
-    private HttpResponse<String> health(String probe) throws Exception {
-        return wsp.send(HttpRequest.newBuilder(wsp.requestUri().resolve("health/" + probe)).build());
-    }
-
-    @Test
     void xProxyAgentPicksTheAgentAndAnAbsentOneIs503() throws Exception {
         agent("left", 2, 2);
         agent("right", 2, 2);
