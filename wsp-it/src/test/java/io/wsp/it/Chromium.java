@@ -123,7 +123,9 @@ final class Chromium implements AutoCloseable {
     void await(String what, String condition) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (evaluate("Boolean(" + condition + ")") == JsonValue.TRUE) {
+            // A page still loading may not have the elements yet: that is "not yet", not a failure.
+            if (evaluate("(() => { try { return Boolean(" + condition + "); } catch (e) { return false; } })()")
+                    == JsonValue.TRUE) {
                 return;
             }
             Thread.sleep(50);
