@@ -235,7 +235,7 @@ class ObservabilityIT {
         agent("dash-eu", 2, 4);
         traffic("dash-eu", 200, 3);
         try (Chromium browser = Chromium.start(Path.of("target", "chromium"))) {
-            browser.viewport(1280, 640);
+            browser.viewport(1280, 400);
             browser.navigate(wsp.uri(""));
             // The server has an admin key: the page asks for it, as a person would type it.
             browser.await("the admin key form", "!document.getElementById('key-form').hidden");
@@ -245,12 +245,18 @@ class ObservabilityIT {
             assertEquals(JsonValue.FALSE, browser.evaluate("Boolean(document.querySelector('tr[data-agent=\"dash-us\"]'))"));
 
             agent("dash-us", 3, 6);
-            traffic("dash-us", 200, 2);
-            traffic("dash-us", 503, 1);
             // The same page, not reloaded: only its polling can bring the second agent in.
             browser.await("a row for dash-us", "document.querySelector('tr[data-agent=\"dash-us\"]')");
             browser.await("both agents in the totals", "document.getElementById('t-agents').textContent === '2'");
             assertEquals("2", browser.evaluate("document.querySelectorAll('tr[data-agent]').length").toString());
+
+            traffic("dash-us", 200, 2);
+            traffic("dash-us", 503, 1);
+            assertEquals(502, wsp.send(wsp.request("http://127.0.0.1:1/").header("X-PROXY-AGENT", "dash-us").build())
+                    .statusCode());
+            String usRow = "document.querySelector('tr[data-agent=\"dash-us\"]')";
+            browser.await("dash-us with 4 requests", usRow + ".cells[5].textContent === '4'");
+            browser.await("dash-us's last error", usRow + ".cells[9].textContent.startsWith('Agent could not perform')");
             Path png = Path.of("target", "dashboard.png");
             browser.screenshot(png);
             assertTrue(Files.size(png) > 10_000, "a screenshot of the page");
