@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsp.agent.Agent;
-import io.wsp.agent.config.AgentConfig;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,7 +47,7 @@ class ObservabilityIT {
     private URL deployment;
 
     private WspServer wsp;
-    private final List<Agent> agents = new ArrayList<>();
+    private final TestAgents agents = new TestAgents();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -73,19 +71,11 @@ class ObservabilityIT {
 
     @AfterEach
     void stopAgents() throws Exception {
-        for (Agent agent : agents) {
-            agent.close();
-        }
-        agents.clear();
-        wsp.awaitNoAgents();
+        agents.closeAll(wsp);
     }
 
     private Agent agent(String id, int poolIdle, int poolMax) throws Exception {
-        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl())
-                .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax).build());
-        agents.add(agent);
-        wsp.awaitIdle(id, poolIdle);
-        return agent;
+        return agents.connected(wsp, id, poolIdle, poolMax);
     }
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {

@@ -50,7 +50,7 @@ class TunnelIT {
     private URL deployment;
 
     private WspServer wsp;
-    private final List<Agent> agents = new ArrayList<>();
+    private final TestAgents agents = new TestAgents();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -75,19 +75,11 @@ class TunnelIT {
 
     @AfterEach
     void stopAgents() throws Exception {
-        for (Agent agent : agents) {
-            agent.close();
-        }
-        agents.clear();
-        wsp.awaitNoAgents();
+        agents.closeAll(wsp);
     }
 
     private Agent agent(String id, int poolIdle, int poolMax) throws Exception {
-        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl())
-                .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax).build());
-        agents.add(agent);
-        wsp.awaitIdle(id, poolIdle);
-        return agent;
+        return agents.connected(wsp, id, poolIdle, poolMax);
     }
 
     @Test
@@ -347,7 +339,7 @@ class TunnelIT {
                         "a response cut short must end in an error, never look complete" + variant);
                 assertTrue(broken.getMessage() != null || broken.getCause() != null);
             }
-            agents.remove(agent);
+            agents.forget(agent);
             wsp.awaitGone("midstream");
         }
     }
@@ -397,9 +389,8 @@ class TunnelIT {
             WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
             assertEquals(401, refused.getResponse().statusCode());
         }
-        Agent wrong = Agent.start(AgentConfig.builder().id("intruder").server(wsp.registerUrl())
+        agents.start(AgentConfig.builder().id("intruder").server(wsp.registerUrl())
                 .secretKey("not-the-secret").poolIdleSize(1).poolMaxSize(1).build());
-        agents.add(wrong);
         agent("rightful", 1, 1);
         assertTrue(wsp.agent("intruder").isEmpty(), "an agent with a wrong key never registers");
     }
