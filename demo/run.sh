@@ -80,6 +80,9 @@ Try (this run's caller key is $CALLER_KEY):
   curl -H 'X-API-Key: $CALLER_KEY' -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/echo' --data-binary 'hi there' http://127.0.0.1:$SERVER_PORT/request
   curl -H 'X-PROXY-DESTINATION: http://127.0.0.1:$API_PORT/hello' http://127.0.0.1:$SERVER_PORT/request   # no key: 401
   curl http://127.0.0.1:$SERVER_PORT/status
+  curl http://127.0.0.1:$SERVER_PORT/metrics
+
+Dashboard: http://127.0.0.1:$SERVER_PORT/dashboard/
 
   # refused by the agent (403): it may call the demo API only
   curl -H 'X-PROXY-DESTINATION: http://169.254.169.254/latest/meta-data/' http://127.0.0.1:$SERVER_PORT/request

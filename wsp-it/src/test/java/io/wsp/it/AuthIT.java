@@ -17,7 +17,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -65,7 +64,7 @@ class AuthIT {
     private URL deployment;
 
     private WspServer wsp;
-    private final List<Agent> agents = new ArrayList<>();
+    private final TestAgents agents = new TestAgents();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -89,18 +88,12 @@ class AuthIT {
 
     @AfterEach
     void stopAgents() throws Exception {
-        for (Agent agent : agents) {
-            agent.close();
-        }
-        agents.clear();
-        wsp.awaitNoAgents();
+        agents.closeAll(wsp);
     }
 
-    private Agent start(String id, String key) throws Exception {
-        Agent agent = Agent.start(AgentConfig.builder().id(id).server(wsp.registerUrl()).secretKey(key).allowCidr("127.0.0.1")
+    private Agent start(String id, String key) {
+        return agents.start(AgentConfig.builder().id(id).server(wsp.registerUrl()).secretKey(key).allowCidr("127.0.0.1")
                 .poolIdleSize(1).poolMaxSize(1).build());
-        agents.add(agent);
-        return agent;
     }
 
     private void agent(String id, String key) throws Exception {

@@ -54,7 +54,7 @@ class TunnelIT {
     private URL deployment;
 
     private WspServer wsp;
-    private final List<Agent> agents = new ArrayList<>();
+    private final TestAgents agents = new TestAgents();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -79,11 +79,7 @@ class TunnelIT {
 
     @AfterEach
     void stopAgents() throws Exception {
-        for (Agent agent : agents) {
-            agent.close();
-        }
-        agents.clear();
-        wsp.awaitNoAgents();
+        agents.closeAll(wsp);
     }
 
     /** An agent allowed to reach the internal API's address, 127.0.0.1, and nothing else. */
@@ -92,11 +88,7 @@ class TunnelIT {
     }
 
     private Agent agent(String id, int poolIdle, int poolMax, UnaryOperator<AgentConfig.Builder> rules) throws Exception {
-        Agent agent = Agent.start(rules.apply(AgentConfig.builder().id(id).server(wsp.registerUrl())
-                .secretKey(WspServer.SECRET).poolIdleSize(poolIdle).poolMaxSize(poolMax)).build());
-        agents.add(agent);
-        wsp.awaitIdle(id, poolIdle);
-        return agent;
+        return agents.connected(wsp, id, poolIdle, poolMax, rules);
     }
 
     @Test
@@ -439,7 +431,7 @@ class TunnelIT {
                         "a response cut short must end in an error, never look complete" + variant);
                 assertTrue(broken.getMessage() != null || broken.getCause() != null);
             }
-            agents.remove(agent);
+            agents.forget(agent);
             wsp.awaitGone("midstream");
         }
     }
@@ -489,9 +481,8 @@ class TunnelIT {
             WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
             assertEquals(401, refused.getResponse().statusCode());
         }
-        Agent wrong = Agent.start(AgentConfig.builder().id("intruder").server(wsp.registerUrl())
+        agents.start(AgentConfig.builder().id("intruder").server(wsp.registerUrl())
                 .secretKey("not-the-secret").poolIdleSize(1).poolMaxSize(1).build());
-        agents.add(wrong);
         agent("rightful", 1, 1);
         assertTrue(wsp.agent("intruder").isEmpty(), "an agent with a wrong key never registers");
     }
@@ -502,27 +493,6 @@ class TunnelIT {
         assertEquals("off", security.getString("callerAuth"));
         assertEquals(0, security.getInt("callerKeys"));
         assertTrue(security.getBoolean("sharedAgentKey"));
-    }
-
-    @Test
-    void readinessFollowsWhetherAnyAgentIsConnected() throws Exception {
-        wsp.awaitNoAgents();
-        assertEquals(200, health("live").statusCode());
-        HttpResponse<String> down = health("ready");
-        assertEquals(503, down.statusCode());
-        assertEquals("{\"status\":\"DOWN\",\"agents\":0}", down.body());
-        Agent agent = agent("ready", 1, 1);
-        HttpResponse<String> up = health("ready");
-        assertEquals(200, up.statusCode());
-        assertEquals("{\"status\":\"UP\",\"agents\":1}", up.body());
-        agent.close();
-        wsp.awaitNoAgents();
-        assertEquals(503, health("ready").statusCode());
-        assertEquals(200, health("live").statusCode());
-    }
-
-    private HttpResponse<String> health(String probe) throws Exception {
-        return wsp.send(HttpRequest.newBuilder(wsp.requestUri().resolve("health/" + probe)).build());
     }
 
     @Test

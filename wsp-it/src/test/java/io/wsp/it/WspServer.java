@@ -15,16 +15,40 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** The deployed wsp server as a test talks to it: URLs, the caller's client, and /status polling. */
+/**
+ * The deployed wsp server as a test talks to it: URLs, the caller's client, and /status polling
+ * (with the deployment's admin key, when it has one).
+ */
 final class WspServer {
 
     static final String SECRET = "it-secret";
 
     private final URI base;
+    private final String adminKey;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     WspServer(URL deployment) {
+        this(deployment, null);
+    }
+
+    /** {@code adminKey}: sent as a Bearer token to /status and /metrics; null for none. */
+    WspServer(URL deployment, String adminKey) {
         this.base = URI.create(deployment.toString().endsWith("/") ? deployment.toString() : deployment + "/");
+        this.adminKey = adminKey;
+    }
+
+    /** {@code path} under the deployment, e.g. {@code health/ready}. */
+    URI uri(String path) {
+        return base.resolve(path);
+    }
+
+    /** GET of an admin page (status, metrics) with the admin key, when there is one. */
+    HttpResponse<String> admin(String path) throws IOException, InterruptedException {
+        HttpRequest.Builder get = HttpRequest.newBuilder(uri(path));
+        if (adminKey != null) {
+            get.header("Authorization", "Bearer " + adminKey);
+        }
+        return send(get.build());
     }
 
     String registerUrl() {
@@ -45,8 +69,7 @@ final class WspServer {
     }
 
     JsonObject status() throws IOException, InterruptedException {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("status")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = admin("status");
         try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
             return reader.readObject();
         }

@@ -3,41 +3,77 @@ package io.wsp.server.admin;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
+import io.wsp.server.metrics.AgentTraffic;
 import io.wsp.server.registry.PoolStatus;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
-/** What {@code /status} answers, as JSON-B writes it. */
+/** What {@code /status} answers, as JSON-B writes it. Fields that are null are left out. */
 public final class StatusReport {
 
-    /** One agent's pool. */
+    /** One connected agent: its pool, and its traffic since the server started. */
     public static final class Agent {
         public String id;
         public Map<String, String> labels;
+        public String remoteAddress;
+        public Instant connectedSince;
         public int idleSize;
         public int idle;
         public int busy;
         public int total;
+        public long inFlight;
+        public long requests;
+        /** Requests by status class, {@code 1xx} to {@code 5xx}. */
+        public Map<String, Long> statuses;
+        public long bytesIn;
+        public long bytesOut;
+        public long errors;
+        public String lastError;
+        public Instant lastErrorAt;
 
-        static Agent of(PoolStatus pool) {
+        static Agent of(PoolStatus pool, AgentTraffic traffic) {
             Agent a = new Agent();
             a.id = pool.agentId();
             a.labels = pool.labels().asMap();
+            a.remoteAddress = pool.remoteAddress();
+            a.connectedSince = pool.connectedSince();
             a.idleSize = pool.idleSize();
             a.idle = pool.idle();
             a.busy = pool.busy();
             a.total = pool.total();
+            a.inFlight = traffic.inFlight();
+            a.requests = traffic.requests();
+            a.statuses = statuses(traffic.byClass());
+            a.bytesIn = traffic.bytesIn();
+            a.bytesOut = traffic.bytesOut();
+            a.errors = traffic.errors();
+            a.lastError = traffic.lastError();
+            a.lastErrorAt = traffic.lastErrorAt();
             return a;
         }
     }
 
-    /** Sums over all agents. */
+    /**
+     * Connection counts over the connected agents; traffic counts over every request since start,
+     * those no agent carried (refused, no agent connected) included.
+     */
     public static final class Totals {
         public int agents;
         public int idle;
         public int busy;
         public int total;
+        /** Requests waiting for an idle connection now. */
+        public int waiting;
+        public long inFlight;
+        public long requests;
+        public Map<String, Long> statuses;
+        public long bytesIn;
+        public long bytesOut;
+        public long errors;
     }
 
     /** How the server authenticates, so an open server shows on the page operators look at. */
@@ -48,39 +84,74 @@ public final class StatusReport {
         public boolean agentAuth;
         public boolean sharedAgentKey;
         public int agentKeys;
+        public boolean adminKey;
         public long refusedRegistrations;
         public long unauthenticatedCalls;
         public long forbiddenCalls;
+        public long refusedAdminCalls;
 
-        static Security of(CallerAuthenticator callers, AgentCredentials agents, AuthCounters counters) {
+        static Security of(CallerAuthenticator callers, AgentCredentials agents, AuthCounters counters,
+                           boolean adminKey) {
             Security s = new Security();
             s.callerAuth = callers.mode().name().toLowerCase(Locale.ROOT);
             s.callerKeys = callers.keyCount();
             s.agentAuth = agents.required();
             s.sharedAgentKey = agents.hasSharedSecret();
             s.agentKeys = agents.agentKeyCount();
+            s.adminKey = adminKey;
             s.refusedRegistrations = counters.refusedRegistrations();
             s.unauthenticatedCalls = counters.unauthenticatedCalls();
             s.forbiddenCalls = counters.forbiddenCalls();
+            s.refusedAdminCalls = counters.refusedAdminCalls();
             return s;
         }
     }
 
+    public String version;
+    public Instant startedAt;
+    public long uptimeSeconds;
     public List<Agent> agents;
     public Totals totals;
     public Security security;
 
-    static StatusReport of(List<PoolStatus> pools, Security security) {
+    /** {@code traffic} holds every agent seen since start; an agent not in it has carried nothing yet. */
+    static StatusReport of(ServerInfo server, List<PoolStatus> pools, int waiting, Map<String, AgentTraffic> traffic,
+                           Security security) {
         StatusReport report = new StatusReport();
+        report.version = server.version();
+        report.startedAt = server.startedAt();
+        report.uptimeSeconds = server.uptime().toSeconds();
         report.security = security;
-        report.agents = pools.stream().map(Agent::of).toList();
-        report.totals = new Totals();
-        report.totals.agents = pools.size();
+        report.agents = pools.stream().map(p -> Agent.of(p, traffic.getOrDefault(p.agentId(), AgentTraffic.NONE))).toList();
+        Totals t = new Totals();
+        t.agents = pools.size();
+        t.waiting = waiting;
         for (PoolStatus p : pools) {
-            report.totals.idle += p.idle();
-            report.totals.busy += p.busy();
-            report.totals.total += p.total();
+            t.idle += p.idle();
+            t.busy += p.busy();
+            t.total += p.total();
         }
+        long[] byClass = new long[AgentTraffic.NONE.byClass().length];
+        for (AgentTraffic a : traffic.values()) {
+            t.inFlight += a.inFlight();
+            t.requests += a.requests();
+            t.bytesIn += a.bytesIn();
+            t.bytesOut += a.bytesOut();
+            t.errors += a.errors();
+            for (int i = 0; i < byClass.length; i++) {
+                byClass[i] += a.byClass()[i];
+            }
+        }
+        t.statuses = statuses(byClass);
+        report.totals = t;
         return report;
+    }
+
+    private static Map<String, Long> statuses(long[] byClass) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < byClass.length; i++) {
+            m.put(AgentTraffic.className(i), byClass[i]);
+        }
+        return m;
     }
 }

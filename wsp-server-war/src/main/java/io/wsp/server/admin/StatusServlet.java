@@ -3,6 +3,8 @@ package io.wsp.server.admin;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
+import io.wsp.server.config.ServerSettings;
+import io.wsp.server.metrics.TrafficStats;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
@@ -14,8 +16,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code /status}: every connected agent with its connection counts, totals, and how callers and
- * agents are authenticated with the refusals so far, as JSON.
+ * {@code /status}: the server's version and uptime, every connected agent with its connections and
+ * traffic, totals, and how callers and agents are authenticated with the refusals so far, as JSON.
+ * Behind {@link AdminKeyFilter}.
  */
 @WebServlet(urlPatterns = "/status")
 public class StatusServlet extends HttpServlet {
@@ -34,6 +37,15 @@ public class StatusServlet extends HttpServlet {
     @Inject
     transient AuthCounters counters;
 
+    @Inject
+    transient TrafficStats traffic;
+
+    @Inject
+    transient ServerInfo server;
+
+    @Inject
+    transient ServerSettings settings;
+
     private transient Jsonb jsonb;
 
     @Override
@@ -46,7 +58,9 @@ public class StatusServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        jsonb.toJson(StatusReport.of(registry.status(), StatusReport.Security.of(callers, agents, counters)), response.getWriter());
+        StatusReport.Security security = StatusReport.Security.of(callers, agents, counters, settings.adminKey() != null);
+        jsonb.toJson(StatusReport.of(server, registry.status(), registry.waiting(), traffic.byAgent(), security),
+                response.getWriter());
     }
 
     @Override

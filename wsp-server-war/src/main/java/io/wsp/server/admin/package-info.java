@@ -1,2 +1,2 @@
-/** What operators and orchestrators look at: the status page and health probes. */
+/** What operators and orchestrators look at: status, metrics, health probes and the dashboard's way in. */
 package io.wsp.server.admin;

@@ -29,6 +29,7 @@ public final class AgentConnection {
     private final String agentId;
     private final int poolIdleSize;
     private final Labels labels;
+    private final String remoteAddress;
     private final long number = SEQUENCE.incrementAndGet();
 
     private volatile ConnectionState state = ConnectionState.IDLE;
@@ -38,11 +39,13 @@ public final class AgentConnection {
     private volatile long lastPingNanos = System.nanoTime();
     private final ReentrantLock sendLock = new ReentrantLock();
 
-    public AgentConnection(Session session, String agentId, int poolIdleSize, Labels labels) {
+    /** {@code remoteAddress}: where the handshake came from; null when unknown. */
+    public AgentConnection(Session session, String agentId, int poolIdleSize, Labels labels, String remoteAddress) {
         this.session = session;
         this.agentId = agentId;
         this.poolIdleSize = poolIdleSize;
         this.labels = labels;
+        this.remoteAddress = remoteAddress;
     }
 
     public String agentId() {
@@ -56,6 +59,10 @@ public final class AgentConnection {
 
     public int poolIdleSize() {
         return poolIdleSize;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     public ConnectionState state() {

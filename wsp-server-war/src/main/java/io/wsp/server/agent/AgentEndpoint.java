@@ -66,7 +66,7 @@ public class AgentEndpoint {
                 return;
             }
             connection = new AgentConnection(session, greeting.agentId(), greeting.poolIdleSize(),
-                    handshake == null ? Labels.NONE : handshake.labels());
+                    handshake == null ? Labels.NONE : handshake.labels(), handshake == null ? null : handshake.remoteAddress());
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
         } catch (ProtocolException e) {

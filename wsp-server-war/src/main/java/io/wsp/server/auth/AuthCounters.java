@@ -10,6 +10,7 @@ public class AuthCounters {
     private final AtomicLong refusedRegistrations = new AtomicLong();
     private final AtomicLong unauthenticatedCalls = new AtomicLong();
     private final AtomicLong forbiddenCalls = new AtomicLong();
+    private final AtomicLong refusedAdminCalls = new AtomicLong();
 
     public void registrationRefused() {
         refusedRegistrations.incrementAndGet();
@@ -21,6 +22,10 @@ public class AuthCounters {
 
     public void callForbidden() {
         forbiddenCalls.incrementAndGet();
+    }
+
+    public void adminCallRefused() {
+        refusedAdminCalls.incrementAndGet();
     }
 
     /** Agent handshakes or greetings refused for their key. */
@@ -36,5 +41,10 @@ public class AuthCounters {
     /** {@code /request} calls answered 403 because the caller's key does not allow them. */
     public long forbiddenCalls() {
         return forbiddenCalls.get();
+    }
+
+    /** {@code /status} and {@code /metrics} calls answered 401 for want of the admin key. */
+    public long refusedAdminCalls() {
+        return refusedAdminCalls.get();
     }
 }

@@ -12,9 +12,8 @@ import java.util.Set;
  */
 public final class CallerAuthenticator {
 
-    public static final String API_KEY_HEADER = "X-API-Key";
-    public static final String AUTHORIZATION_HEADER = "Authorization";
-    private static final String BEARER = "bearer ";
+    public static final String API_KEY_HEADER = PresentedKey.API_KEY_HEADER;
+    public static final String AUTHORIZATION_HEADER = PresentedKey.AUTHORIZATION_HEADER;
 
     /** How {@code /request} treats callers, as {@code /status} shows it. */
     public enum Mode {
@@ -63,18 +62,10 @@ public final class CallerAuthenticator {
      * of our keys is left for the internal API when keys are optional.
      */
     public Optional<Caller> authenticate(String authorization, String apiKey) {
-        String header = null;
-        String token = null;
-        if (apiKey != null) {
-            header = API_KEY_HEADER;
-            token = apiKey.trim();
-        } else if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            header = AUTHORIZATION_HEADER;
-            token = authorization.substring(BEARER.length()).trim();
-        }
-        CallerKey key = token == null || token.isEmpty() ? null : find(token);
+        PresentedKey presented = PresentedKey.of(authorization, apiKey);
+        CallerKey key = presented == null ? null : find(presented.token());
         if (key != null) {
-            return Optional.of(new Caller(key, header));
+            return Optional.of(new Caller(key, presented.header()));
         }
         return required ? Optional.empty() : Optional.of(Caller.ANONYMOUS);
     }

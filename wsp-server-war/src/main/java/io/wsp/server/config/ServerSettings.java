@@ -4,6 +4,7 @@ import io.wsp.protocol.WspProtocol;
 import io.wsp.rules.RuleSet;
 import io.wsp.server.auth.AgentKey;
 import io.wsp.server.auth.CallerKey;
+import io.wsp.server.auth.KeyDigest;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,11 +26,13 @@ import java.util.List;
  * @param agentKeys   per-agent registration keys, each for its own agent id only
  * @param callerKeys  API keys callers of {@code /request} may present
  * @param requireCallerAuth whether {@code /request} refuses callers without a known key
+ * @param adminKey    the key {@code /status} and {@code /metrics} require; null: they are open
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
                              Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, int maxHeaderBytes,
                              long maxRequestBodyBytes, RuleSet rules,
-                             List<AgentKey> agentKeys, List<CallerKey> callerKeys, boolean requireCallerAuth) {
+                             List<AgentKey> agentKeys, List<CallerKey> callerKeys, boolean requireCallerAuth,
+                             KeyDigest adminKey) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMillis(60_000);
@@ -90,6 +93,7 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public String toString() {
         return "secretKey=" + (secretKey.isEmpty() ? "(none)" : "****") + " agentKeys=" + agentKeys.size()
                 + " callerKeys=" + callerKeys.size() + " requireCallerAuth=" + requireCallerAuth
+                + " adminKey=" + (adminKey == null ? "(none)" : "****")
                 + " timeout=" + timeout.toMillis()
                 + "ms idleTimeout=" + idleTimeout.toMillis() + "ms responseTimeout=" + responseTimeout.toMillis()
                 + "ms bodyIdleTimeout=" + bodyIdleTimeout.toMillis() + "ms pingInterval=" + pingInterval.toMillis() + "ms maxWaiting=" + maxWaiting + " maxHeaderBytes=" + maxHeaderBytes

@@ -3,6 +3,7 @@ package io.wsp.server.config;
 import io.wsp.rules.RuleSet;
 import io.wsp.server.auth.AgentKey;
 import io.wsp.server.auth.CallerKey;
+import io.wsp.server.auth.KeyDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -62,6 +63,7 @@ public final class SettingsLoader {
         Object requireCallerAuth = null;
         Object maxHeaderBytes = null;
         Object maxRequestBodyBytes = null;
+        String adminKey = null;
 
         Map<String, Object> file = configFile();
         if (!file.isEmpty()) {
@@ -74,6 +76,7 @@ public final class SettingsLoader {
             requireCallerAuth = file.get("requirecallerauth");
             maxHeaderBytes = file.get("maxheaderbytes");
             maxRequestBodyBytes = file.get("maxrequestbodybytes");
+            adminKey = string(file, "adminkey", null);
             for (String ignored : List.of("host", "port")) {
                 if (file.containsKey(ignored)) {
                     LOG.log(System.Logger.Level.INFO, "wsp config: ''{0}'' ignored: the container owns the listener", ignored);
@@ -87,6 +90,10 @@ public final class SettingsLoader {
         String keyList = setting("callerKeys");
         if (keyList != null) {
             callerKeys.addAll(AuthEntries.keyList(keyList));
+        }
+        String admin = setting("adminKey");
+        if (admin != null) {
+            adminKey = admin;
         }
         String required = setting("requireCallerAuth");
         if (required != null) {
@@ -106,7 +113,8 @@ public final class SettingsLoader {
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
                 maxWaiting, (int) Math.min(headerBytes, Integer.MAX_VALUE), bodyBytes, rules, agentKeys, callerKeys,
                 // Secure by default once any key exists; before that, callers are not locked out.
-                flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()));
+                flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()),
+                adminKey == null || adminKey.isEmpty() ? null : KeyDigest.ofKey(adminKey));
     }
 
     /** The setting's property or environment value when set, else {@code fromFile}. */

@@ -9,8 +9,9 @@ import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.Timers;
 import io.wsp.server.agent.AgentConnection;
-import io.wsp.server.config.ServerSettings;
 import io.wsp.server.agent.ResponseReceiver;
+import io.wsp.server.config.ServerSettings;
+import io.wsp.server.metrics.RequestOutcome;
 import io.wsp.server.registry.AcquireException;
 import io.wsp.server.registry.AgentSelector;
 import io.wsp.server.registry.AgentRegistry;
@@ -54,6 +55,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private final AsyncContext async;
     private final HttpServletResponse response;
     private final RequestHead head;
+    private final AccessRecord record;
     private final String requestId;
     private final AgentRegistry registry;
     private final HeadCodec codec;
@@ -83,15 +85,22 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     private volatile ResponseHead responseHead;
     private volatile ByteArrayOutputStream agentError;
     private volatile CallerAbort callerAbort;
-    private long bodyBytes;
+    // Written by one side each, read by whichever thread ends the exchange.
+    private volatile long bodyBytes;
+    private volatile long requestBytes;
+    /** The status the caller got, once one was chosen; 0 before. */
+    private volatile int status;
+    /** Why wsp failed or aborted this exchange; null while it did not. */
+    private volatile String error;
     private byte[] copyBuffer;
 
-    Exchange(AsyncContext async, RequestHead head, String requestId, AgentRegistry registry, HeadCodec codec,
+    Exchange(AsyncContext async, RequestHead head, AccessRecord record, AgentRegistry registry, HeadCodec codec,
              Timers timers, ServerSettings settings) {
         this.async = async;
         this.response = (HttpServletResponse) async.getResponse();
         this.head = head;
-        this.requestId = requestId;
+        this.record = record;
+        this.requestId = record.requestId();
         this.registry = registry;
         this.codec = codec;
         this.timers = timers;
@@ -149,6 +158,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             return;
         }
         connection = c;
+        record.carriedBy(c.agentId());
         c.bind(this);
         try {
             c.sendText(codec.encode(head));
@@ -241,6 +251,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             LOG.log(System.Logger.Level.WARNING, "request {0}: {1}: response body idle for {2} ms: aborted", requestId, c,
                     String.valueOf(idle / 1_000_000));
             if (finished.compareAndSet(false, true)) {
+                error = "response body idle for " + idle / 1_000_000 + " ms: aborted";
                 abortCaller();
             }
             c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "response body idle timeout");
@@ -264,7 +275,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             return;
         }
         LOG.log(System.Logger.Level.WARNING, "request {0}: {1}: no response head for {2} {3} within {4} ms", requestId, c,
-                head.method, loggableUrl(), String.valueOf(responseTimeout.toMillis()));
+                head.method, record.destination(), String.valueOf(responseTimeout.toMillis()));
         fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Agent response timeout",
                 "the agent sent no response head within " + responseTimeout.toMillis() + " ms");
         // The agent may still answer later; that answer would land on the next request. Close it.
@@ -310,6 +321,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 remaining -= n;
             }
             c.sendBinary(ByteBuffer.wrap(buffer, 0, n), remaining == 0);
+            requestBytes += n;
             if (remaining == 0) {
                 return;
             }
@@ -348,6 +360,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         callerAbort = CallerAbort.arm(response);
         lastBodyNanos = System.nanoTime();
         watchBody(connection, bodyIdleTimeout);
+        status = responseHead.statusCode;
         response.setStatus(responseHead.statusCode);
         copyHeaders(responseHead.header);
         if (responseHead.contentLength >= 0) {
@@ -375,6 +388,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         }
         if (last) {
             if (agentError == null && finished.compareAndSet(false, true)) {
+                end();
                 async.complete();
             }
             boolean bothDone = markResponseReceived();
@@ -407,6 +421,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             } else if (lengthMismatch()) {
                 LOG.log(System.Logger.Level.WARNING, "request {0}: {1} sent {2} body bytes for Content-Length {3}",
                         requestId, connection, String.valueOf(bodyBytes), String.valueOf(responseHead.contentLength));
+                error = "the agent sent " + bodyBytes + " body bytes for Content-Length " + responseHead.contentLength;
                 abortCaller();
             }
         } catch (IOException e) {
@@ -442,7 +457,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                     "the agent connection ended before the response head (" + reason + ")");
         } else if (finished.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "request {0}: agent connection lost during the response body of {1} {2}: {3}",
-                    requestId, head.method, loggableUrl(), reason);
+                    requestId, head.method, record.destination(), reason);
+            error = "agent connection lost during the response body: " + reason;
             abortCaller();
         }
     }
@@ -466,6 +482,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        error = title + ": " + detail;
         if (response.isCommitted()) {
             abortCaller();
             return;
@@ -483,11 +500,13 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private void sendProblem(int status, String title, String detail) {
+        this.status = status;
         try {
             Problem.send(response, status, title, detail);
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not send {0} to the caller: {1}", status, e.getMessage());
         }
+        end();
         completeQuietly();
     }
 
@@ -496,6 +515,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
      * body: the connection is closed before the body is complete.
      */
     private void abortCaller() {
+        end();
         if (callerAbort != null) {
             callerAbort.abort(async, timers.executor());
         } else {
@@ -521,8 +541,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     private void callerGone(String why) {
         cancelDeadlines();
-        LOG.log(System.Logger.Level.DEBUG, "request {0}: {1} {2}: {3}", requestId, head.method, loggableUrl(), why);
+        LOG.log(System.Logger.Level.DEBUG, "request {0}: {1} {2}: {3}", requestId, head.method, record.destination(), why);
         if (finished.compareAndSet(false, true)) {
+            end();
             completeQuietly();
         }
         CompletableFuture<AgentConnection> p = pending;
@@ -536,10 +557,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         }
     }
 
-    /** The destination without its query, which may carry tokens: logs never hold secrets. */
-    private String loggableUrl() {
-        int query = head.url.indexOf('?');
-        return query < 0 ? head.url : head.url.substring(0, query) + "?...";
+    /** Counts and logs this exchange with what it knows now; only the first call counts. */
+    private void end() {
+        record.end(status == 0 ? RequestOutcome.CALLER_GONE : status, requestBytes, bodyBytes, error);
     }
 
     private void completeQuietly() {
@@ -571,7 +591,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
-        // Normal end; nothing to release here: the connection follows the message flow.
+        // Every way the exchange ends has counted it already; this is the net for a path that did
+        // not, so no request stays in flight for good. The connection follows the message flow.
+        end();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.wsp.server.auth.Caller;
 import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.auth.ForbiddenException;
 import io.wsp.server.config.ServerSettings;
+import io.wsp.server.metrics.TrafficStats;
 import io.wsp.server.registry.AgentRegistry;
 import io.wsp.server.registry.AgentSelector;
 import jakarta.inject.Inject;
@@ -27,6 +28,7 @@ import java.util.Optional;
 /**
  * {@code /request}: authenticates the caller, validates its destination and hands the request to
  * an {@link Exchange}, which carries it over an agent connection. Every HTTP method is forwarded.
+ * Every request, refused or carried, ends in the counters and the access log ({@link AccessRecord}).
  */
 @WebServlet(urlPatterns = "/request", asyncSupported = true)
 public class ProxyServlet extends HttpServlet {
@@ -49,6 +51,9 @@ public class ProxyServlet extends HttpServlet {
     @Inject
     transient AuthCounters counters;
 
+    @Inject
+    transient TrafficStats stats;
+
     private transient HeadCodec codec;
 
     @Override
@@ -59,6 +64,7 @@ public class ProxyServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestId.of(request);
+        AccessRecord record = new AccessRecord(stats, requestId, request.getMethod());
         response.setHeader(RequestId.HEADER, requestId);
         Map<String, List<String>> received = RequestHeads.received(request);
         long headerBytes = HeaderSection.bytes(received);
@@ -73,19 +79,21 @@ public class ProxyServlet extends HttpServlet {
         Caller caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
                 request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
         if (caller == null) {
-            unauthenticated(request, response, requestId);
+            unauthenticated(request, response, record);
             return;
         }
+        record.caller(caller.name());
         String destination;
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
         } catch (Destination.InvalidDestinationException e) {
-            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid destination", e.getMessage());
+            refuse(request, response, record, HttpServletResponse.SC_BAD_REQUEST, "Invalid destination", e.getMessage());
             return;
         }
+        record.destination(destination);
         String agentId = request.getHeader(WspProtocol.AGENT_HEADER);
         if (agentId != null && !Greeting.validId(agentId)) {
-            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid agent",
+            refuse(request, response, record, HttpServletResponse.SC_BAD_REQUEST, "Invalid agent",
                     WspProtocol.AGENT_HEADER + " must be an agent id: 1-200 printable characters without spaces");
             return;
         }
@@ -100,7 +108,7 @@ public class ProxyServlet extends HttpServlet {
         RequestHead head = RequestHeads.from(request, received, destination, requestId, caller.credentialHeader());
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
-            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
+            refuse(request, response, record, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
             return;
         }
         try {
@@ -110,7 +118,7 @@ public class ProxyServlet extends HttpServlet {
             counters.callForbidden();
             LOG.log(System.Logger.Level.WARNING, "request {0} from {1}: caller {2} refused: {3}", requestId,
                     request.getRemoteAddr(), caller.name(), e.getMessage());
-            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Forbidden for this API key", e.getMessage());
+            refuse(request, response, record, HttpServletResponse.SC_FORBIDDEN, "Forbidden for this API key", e.getMessage());
             return;
         }
         if (settings.maxRequestBodyBytes() > 0 && head.contentLength > settings.maxRequestBodyBytes()) {
@@ -124,25 +132,27 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, requestId, registry, codec, timers, settings).start(settings.timeout(),
+        new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(),
                 new AgentSelector(agentId, selector));
     }
 
     /** Says the same for a missing and a wrong key, so a guess learns nothing. */
-    private void unauthenticated(HttpServletRequest request, HttpServletResponse response, String requestId)
+    private void unauthenticated(HttpServletRequest request, HttpServletResponse response, AccessRecord record)
             throws IOException {
         counters.callUnauthenticated();
-        LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: missing or unknown API key", requestId,
+        LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: missing or unknown API key", record.requestId(),
                 request.getRemoteAddr());
         response.setHeader("WWW-Authenticate", "Bearer realm=\"wsp\"");
-        refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized",
+        refuse(request, response, record, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized",
                 "an API key is required: Authorization: Bearer <key> or " + CallerAuthenticator.API_KEY_HEADER + ": <key>");
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,
-                               String detail) throws IOException {
+    /** Refusals are the caller's doing, not a failure of wsp: counted by status, with no error. */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, AccessRecord record, int status,
+                               String title, String detail) throws IOException {
         UnreadBody.discard(request);
         Problem.send(response, status, title, detail);
+        record.end(status, 0, 0, null);
     }
 
     @Override

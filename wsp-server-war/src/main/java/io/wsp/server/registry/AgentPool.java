@@ -2,6 +2,7 @@ package io.wsp.server.registry;
 
 import io.wsp.protocol.Labels;
 import io.wsp.server.agent.AgentConnection;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -14,6 +15,8 @@ final class AgentPool {
     int idleSize;
     /** As the agent's latest connection announced them. */
     Labels labels = Labels.NONE;
+    final Instant connectedSince = Instant.now();
+    String remoteAddress;
     final Set<AgentConnection> connections = new HashSet<>();
     /** Most recently idle first, so surplus connections collect at the tail and age out. */
     final Deque<AgentConnection> idle = new ArrayDeque<>();
@@ -24,6 +27,7 @@ final class AgentPool {
     }
 
     PoolStatus status() {
-        return new PoolStatus(agentId, labels, idleSize, idle.size(), connections.size() - idle.size());
+        return new PoolStatus(agentId, labels, idleSize, idle.size(), connections.size() - idle.size(), connectedSince,
+                remoteAddress);
     }
 }

@@ -30,4 +30,7 @@ public interface AgentRegistry {
 
     /** A consistent copy of every pool's counts, for the status page. */
     List<PoolStatus> status();
+
+    /** Requests waiting for an idle connection now. */
+    int waiting();
 }

@@ -71,6 +71,7 @@ public class LocalAgentRegistry implements AgentRegistry {
                     id -> new AgentPool(id, connection.poolIdleSize()));
             pool.idleSize = connection.poolIdleSize();
             pool.labels = connection.labels();
+            pool.remoteAddress = connection.remoteAddress();
             pool.connections.add(connection);
             connection.state(ConnectionState.BUSY);
         }
@@ -178,6 +179,14 @@ public class LocalAgentRegistry implements AgentRegistry {
     /** Whether any connected agent could serve {@code selector}. Caller holds lock. */
     private boolean anyMatch(AgentSelector selector) {
         return pools.values().stream().anyMatch(p -> selector.matches(p.agentId, p.labels));
+    }
+
+    @Override
+    public int waiting() {
+        synchronized (lock) {
+            waiters.removeIf(w -> w.future().isDone());
+            return waiters.size();
+        }
     }
 
     /**

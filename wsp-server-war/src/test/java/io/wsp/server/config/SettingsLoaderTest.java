@@ -221,4 +221,17 @@ class SettingsLoaderTest {
         Files.writeString(file, "agents:\n  - id: a1\n    keySha256: \"abc\"\n");
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.config", file.toString()), Map.of()));
     }
+
+    @Test
+    void theAdminKeyComesFromPropertyEnvironmentOrYamlAndIsNeverPrinted() throws Exception {
+        assertEquals(null, load(Map.of(), Map.of()).adminKey(), "none by default: admin pages stay open");
+        ServerSettings s = load(Map.of(), Map.of("WSP_ADMIN_KEY", "ops-secret"));
+        assertTrue(s.adminKey().matches(KeyDigest.digest("ops-secret")));
+        assertFalse(s.toString().contains("ops-secret"), s.toString());
+        Path yaml = dir.resolve("admin.yaml");
+        Files.writeString(yaml, "adminKey: from-yaml\n");
+        assertTrue(load(Map.of("wsp.config", yaml.toString()), Map.of()).adminKey().matches(KeyDigest.digest("from-yaml")));
+        assertTrue(load(Map.of("wsp.config", yaml.toString(), "wsp.adminKey", "prop"), Map.of()).adminKey()
+                .matches(KeyDigest.digest("prop")));
+    }
 }

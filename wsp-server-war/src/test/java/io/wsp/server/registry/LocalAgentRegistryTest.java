@@ -11,6 +11,7 @@ import io.wsp.server.agent.ConnectionState;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,8 +54,14 @@ class LocalAgentRegistryTest {
                     case "equals" -> proxy == args[0];
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        self[0] = new AgentConnection(session, agent, idleSize, labels);
+        self[0] = new AgentConnection(session, agent, idleSize, labels, "192.0.2.1");
         return self[0];
+    }
+
+    /** Each pool as "id idleSize idle busy". */
+    private static List<String> counts(LocalAgentRegistry registry) {
+        return registry.status().stream().map(p -> p.agentId() + " " + p.idleSize() + " " + p.idle() + " " + p.busy())
+                .toList();
     }
 
     @Test
@@ -72,7 +79,7 @@ class LocalAgentRegistryTest {
         registry.add(c);
         assertSame(c, registry.acquire(LONG, AgentSelector.ANY).join());
         assertEquals(ConnectionState.BUSY, c.state());
-        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 0, 1)), registry.status());
+        assertEquals(List.of("a 1 0 1"), counts(registry));
     }
 
     @Test
@@ -130,7 +137,7 @@ class LocalAgentRegistryTest {
         registry.add(c);
         registry.release(registry.acquire(LONG, AgentSelector.ANY).join());
         assertEquals(ConnectionState.IDLE, c.state());
-        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 1, 0)), registry.status());
+        assertEquals(List.of("a 1 1 0"), counts(registry));
     }
 
     @Test
@@ -249,7 +256,7 @@ class LocalAgentRegistryTest {
         List<AgentConnection> all = List.of(connection("a", 1), connection("a", 1), connection("a", 1));
         all.forEach(registry::add);
         registry.closeSurplusIdle();
-        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 1, 0)), registry.status());
+        assertEquals(List.of("a 1 1 0"), counts(registry));
         synchronized (closed) {
             assertEquals(2, closed.size());
         }
@@ -275,7 +282,7 @@ class LocalAgentRegistryTest {
         registry.add(connection("a", 1));
         registry.acquire(LONG, AgentSelector.ANY).join();
         registry.checkLiveness();
-        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 1, 1, 1)), registry.status());
+        assertEquals(List.of("a 1 1 1"), counts(registry));
     }
 
     @Test
@@ -285,7 +292,7 @@ class LocalAgentRegistryTest {
         registry.add(connection("a", 0));
         registry.acquire(LONG, AgentSelector.ANY).join();
         registry.closeSurplusIdle();
-        assertEquals(List.of(new PoolStatus("a", Labels.NONE, 0, 0, 1)), registry.status());
+        assertEquals(List.of("a 0 0 1"), counts(registry));
     }
 
     private static AcquireException.Reason reason(CompletableFuture<AgentConnection> f) {
@@ -345,5 +352,26 @@ class LocalAgentRegistryTest {
         registry.add(connection("a", 1, Labels.parse("v=1")));
         registry.add(connection("a", 1, Labels.parse("v=2")));
         assertEquals(Labels.parse("v=2"), registry.status().get(0).labels());
+    }
+
+    @Test
+    void statusSaysWhenAnAgentConnectedAndFromWhere() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
+        Instant before = Instant.now();
+        registry.add(connection("a", 1));
+        PoolStatus a = registry.status().get(0);
+        assertEquals("192.0.2.1", a.remoteAddress());
+        assertFalse(a.connectedSince().isBefore(before));
+    }
+
+    @Test
+    void waitingCountsRequestsQueuedForAConnection() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
+        registry.add(connection("a", 1));
+        registry.acquire(LONG, AgentSelector.ANY);
+        CompletableFuture<AgentConnection> queued = registry.acquire(LONG, AgentSelector.ANY);
+        assertEquals(1, registry.waiting());
+        queued.cancel(false);
+        assertEquals(0, registry.waiting());
     }
 }
