@@ -72,7 +72,7 @@ public class ProxyServlet extends HttpServlet {
             // Checked first: nothing in an oversized head is worth reading, the caller's key included.
             LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: header section of {2} bytes",
                     requestId, request.getRemoteAddr(), String.valueOf(headerBytes));
-            refuse(request, response, 431, "Request header fields too large",
+            refuse(request, response, record, 431, "Request header fields too large",
                     "the request's header section is larger than " + settings.maxHeaderBytes() + " bytes");
             return;
         }
@@ -101,7 +101,7 @@ public class ProxyServlet extends HttpServlet {
         try {
             selector = Labels.parse(request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
         } catch (IllegalArgumentException e) {
-            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid agent selector",
+            refuse(request, response, record, HttpServletResponse.SC_BAD_REQUEST, "Invalid agent selector",
                     WspProtocol.AGENT_SELECTOR_HEADER + ": " + e.getMessage());
             return;
         }
@@ -125,7 +125,7 @@ public class ProxyServlet extends HttpServlet {
             // Refused before any agent connection is taken: not one byte of it is forwarded.
             LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: body of {2} bytes", requestId,
                     request.getRemoteAddr(), String.valueOf(head.contentLength));
-            refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, RequestBodyLimit.TITLE,
+            refuse(request, response, record, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, RequestBodyLimit.TITLE,
                     RequestBodyLimit.detail(settings.maxRequestBodyBytes()));
             return;
         }

@@ -2,6 +2,7 @@ package io.wsp.server.admin;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsp.protocol.Labels;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.metrics.LocalTrafficStats;
 import io.wsp.server.metrics.RequestOutcome;
@@ -25,7 +26,7 @@ class MetricsPageTest {
 
     @Test
     void connectionsAreGaugesByAgentAndState() {
-        String text = render(List.of(new PoolStatus("a", 2, 2, 1, Instant.EPOCH, "192.0.2.1")), 3);
+        String text = render(List.of(new PoolStatus("a", Labels.NONE, 2, 2, 1, Instant.EPOCH, "192.0.2.1")), 3);
         assertLine(text, "wsp_agents_connected 1");
         assertLine(text, "wsp_agent_connections{agent=\"a\",state=\"idle\"} 2");
         assertLine(text, "wsp_agent_connections{agent=\"a\",state=\"busy\"} 1");
