@@ -563,6 +563,22 @@ class TunnelIT {
     }
 
     @Test
+    void theAgentsAdminPortReportsHealthAndCountsWhatItAnswered() throws Exception {
+        Agent agent = agent("admin", 2, 2, b -> b.allowCidr("127.0.0.1").adminPort(0));
+        URI admin = URI.create("http://127.0.0.1:" + agent.adminPort() + "/");
+        assertEquals(200, wsp.client.send(HttpRequest.newBuilder(admin.resolve("health/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
+        assertEquals(404, wsp.send(wsp.request(api.url("/status/404")).build()).statusCode());
+        String metrics = wsp.client.send(HttpRequest.newBuilder(admin.resolve("metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<String> lines = metrics.lines().toList();
+        assertTrue(lines.contains("wsp_agent_responses_total{class=\"2xx\"} 1"), metrics);
+        assertTrue(lines.contains("wsp_agent_responses_total{class=\"4xx\"} 1"), metrics);
+        assertTrue(lines.contains("wsp_agent_connections{server=\"" + wsp.registerUrl() + "\"} 2"), metrics);
+    }
+
+    @Test
     void twoAgentsShareTheLoad() throws Exception {
         agent("left", 2, 2);
         agent("right", 2, 2);
