@@ -58,7 +58,7 @@ wait_for "http://127.0.0.1:$SERVER_PORT/status" "the wsp server" "$LOGS/server.l
 
 # The agent refuses every destination unless allowed: this one may call the demo API, nothing else.
 WSP_SECRET_KEY=$SECRET java -Xmx64m -jar wsp-agent/target/wsp-agent.jar \
-  --server "ws://127.0.0.1:$SERVER_PORT/register" --id demo-agent --pool-idle 4 --pool-max 32 \
+  --server "ws://127.0.0.1:$SERVER_PORT/register" --id demo-agent --label env=demo --pool-idle 4 --pool-max 32 \
   --allow "^http://127\.0\.0\.1:$API_PORT/" \
   > "$LOGS/agent.log" 2>&1 &
 pids+=($!)
@@ -85,7 +85,7 @@ Try (this run's caller key is $CALLER_KEY):
 Dashboard: http://127.0.0.1:$SERVER_PORT/dashboard/
 
   # refused by the agent (403): it may call the demo API only
-  curl -H 'X-PROXY-DESTINATION: http://169.254.169.254/latest/meta-data/' http://127.0.0.1:$SERVER_PORT/request
+  curl -H 'X-API-Key: $CALLER_KEY' -H 'X-PROXY-DESTINATION: http://169.254.169.254/latest/meta-data/' http://127.0.0.1:$SERVER_PORT/request
 
 Logs in $LOGS/. Ctrl-C stops everything.
 TXT
