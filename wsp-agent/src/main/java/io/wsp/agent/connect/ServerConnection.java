@@ -79,7 +79,9 @@ final class ServerConnection extends Endpoint implements ResponseSink {
 
     // Written on the receive thread (heard) and the pool's liveness check (ping).
     private volatile long lastHeardNanos = System.nanoTime();
-    private volatile long lastPingNanos = System.nanoTime();
+    private volatile long lastPingNanos;
+    /** A ping went out and nothing was heard since. */
+    private volatile boolean pingUnanswered;
 
     ServerConnection(URI server, Greeting greeting, Forwarder forwarder, HeadCodec codec, Listener listener) {
         this.server = server;
@@ -118,24 +120,30 @@ final class ServerConnection extends Endpoint implements ResponseSink {
 
     private void heard() {
         lastHeardNanos = System.nanoTime();
+        pingUnanswered = false;
     }
 
     /**
      * Keeps an idle connection honest: pings it after {@code interval} of silence and closes it
-     * after twice that, so a server that died without closing (host gone, network cut) is replaced
-     * instead of waited on. Busy connections are left alone: their request decides their fate.
+     * when that ping goes unanswered for another interval, so a server that died without closing
+     * (host gone, network cut) is replaced instead of waited on. Only an unanswered ping condemns
+     * a connection: a check that ran late (a busy machine) must not take silence for death.
+     * Busy connections are left alone: their request decides their fate.
      */
     void checkLiveness(long nowNanos, long intervalNanos) {
         if (!isIdle()) {
             return;
         }
-        long silent = nowNanos - lastHeardNanos;
-        if (silent > 2 * intervalNanos) {
+        if (nowNanos - lastHeardNanos <= intervalNanos) {
+            return;
+        }
+        if (pingUnanswered && nowNanos - lastPingNanos > intervalNanos) {
             LOG.log(System.Logger.Level.WARNING, "{0} answered no ping for {1} ms: reconnecting", server,
-                    String.valueOf(silent / 1_000_000));
+                    String.valueOf((nowNanos - lastPingNanos) / 1_000_000));
             close(CloseCodes.getCloseCode(WspProtocol.CLOSE_NOT_RESPONDING), "no pong");
-        } else if (silent > intervalNanos && nowNanos - lastPingNanos > intervalNanos) {
+        } else if (!pingUnanswered) {
             lastPingNanos = nowNanos;
+            pingUnanswered = true;
             try {
                 synchronized (sendLock) {
                     remote().sendPing(ByteBuffer.allocate(0));
