@@ -25,7 +25,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.forwarder = new Forwarder(config.rules());
+        this.forwarder = new Forwarder(config.rules(), config.connectTimeout(), config.requestTimeout());
         this.pools = new Pools(config, forwarder, codec);
     }
 

@@ -21,12 +21,17 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
@@ -58,6 +63,13 @@ public final class Exchange {
 
     /** Receive thread only. */
     private boolean started;
+
+    /** Where a full-duplex call stands with its response head: decided once, by reader or deadline. */
+    private enum HeadWait { AWAITED, ARRIVED, TIMED_OUT }
+
+    private final AtomicReference<HeadWait> headWait = new AtomicReference<>(HeadWait.AWAITED);
+    /** Runs out the request timeout of a full-duplex call; cancelled once the head is in. */
+    private volatile ScheduledFuture<?> headDeadline;
 
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
@@ -132,6 +144,7 @@ public final class Exchange {
             }
         }
         pipe.fail(new IOException("connection to the wsp server closed"));
+        cancelHeadDeadline();
         if (f != null) {
             f.cancel(true);
         }
@@ -151,7 +164,8 @@ public final class Exchange {
         CompletableFuture<HttpResponse<InputStream>> f;
         try {
             f = forwarder.client().sendAsync(
-                    OutboundRequest.build(destination, head, OutboundRequest.body(pipe, contentLength)),
+                    OutboundRequest.build(destination, head, OutboundRequest.body(pipe, contentLength),
+                            forwarder.requestTimeout()),
                     BodyHandlers.ofInputStream());
         } catch (CannotForwardException e) {
             pipe.discard();
@@ -214,8 +228,34 @@ public final class Exchange {
             x.sendBody(pipe.inputStream());
         } catch (IOException e) {
             // The reader reports it: the connection is closed, or the destination may still answer.
+            return;
         } finally {
             pipe.discard();
+        }
+        awaitHead(x);
+    }
+
+    /**
+     * Starts the request timeout once the whole body went out (like the JDK client's, which counts
+     * for bodiless requests only): a long upload is not cut short while the API is still reading it.
+     */
+    private void awaitHead(Http1Exchange x) {
+        Duration timeout = forwarder.requestTimeout();
+        if (timeout.isZero() || headWait.get() != HeadWait.AWAITED) {
+            return;
+        }
+        try {
+            headDeadline = forwarder.deadlines().schedule(() -> {
+                if (headWait.compareAndSet(HeadWait.AWAITED, HeadWait.TIMED_OUT)) {
+                    // Wakes the reader, which answers with the timeout.
+                    x.cancel();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            return;
+        }
+        if (headWait.get() != HeadWait.AWAITED) {
+            headDeadline.cancel(false);
         }
     }
 
@@ -225,12 +265,29 @@ public final class Exchange {
             try {
                 response = x.readResponse();
             } catch (IOException e) {
-                relayFailure(e);
+                relayFailure(headWait.get() == HeadWait.TIMED_OUT ? requestTimedOut() : e);
                 return;
             }
+            if (!headWait.compareAndSet(HeadWait.AWAITED, HeadWait.ARRIVED)) {
+                closeQuietly(response.body());
+                relayFailure(requestTimedOut());
+                return;
+            }
+            cancelHeadDeadline();
             relayResponse(response.status(), response.headers(), response.body());
         } finally {
             pipe.discard();
+        }
+    }
+
+    private HttpTimeoutException requestTimedOut() {
+        return new HttpTimeoutException("request timed out");
+    }
+
+    private void cancelHeadDeadline() {
+        ScheduledFuture<?> deadline = headDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
         }
     }
 
@@ -260,9 +317,12 @@ public final class Exchange {
         // Drain the rest of the body first: the server may not read our answer until it has sent it all.
         pipe.discard();
         if (!isCancelled()) {
-            String reason = reason(error);
+            String kind = kind(error);
+            String reason = WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT.equals(kind)
+                    ? "the internal API sent no response head within " + forwarder.requestTimeout().toMillis() + " ms"
+                    : reason(error);
             LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
-            sendAgentError(reason);
+            sendAgentError(reason, kind);
         }
     }
 
@@ -311,12 +371,23 @@ public final class Exchange {
         }
     }
 
-    /** Answers like the Go agent when it cannot perform a request: 527 and the reason as text. */
     private void sendAgentError(String reason) {
+        sendAgentError(reason, null);
+    }
+
+    /**
+     * Answers like the Go agent when it cannot perform a request: 527 and the reason as text; a
+     * timeout also names its kind, so our server can answer 504 rather than 502.
+     */
+    private void sendAgentError(String reason, String kind) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", List.of("text/plain; charset=utf-8"));
+        if (kind != null) {
+            headers.put(WspProtocol.AGENT_ERROR_KIND_HEADER, List.of(kind));
+        }
         try {
-            sink.sendHead(new ResponseHead(WspProtocol.AGENT_ERROR_STATUS,
-                    Map.of("Content-Type", List.of("text/plain; charset=utf-8")), text.length));
+            sink.sendHead(new ResponseHead(WspProtocol.AGENT_ERROR_STATUS, headers, text.length));
             sink.sendBody(ByteBuffer.wrap(text), true);
         } catch (IOException e) {
             sink.abort("sending the response failed");
@@ -348,12 +419,18 @@ public final class Exchange {
         }
     }
 
+    /** The error kind a timeout is reported with; null for any other failure. */
+    static String kind(Throwable error) {
+        Throwable t = unwrap(error);
+        if (t instanceof HttpConnectTimeoutException) {
+            return WspProtocol.AGENT_ERROR_CONNECT_TIMEOUT;
+        }
+        return t instanceof HttpTimeoutException ? WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT : null;
+    }
+
     /** A short, secret-free reason for a failed call, in the words an operator would search for. */
     static String reason(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof CancellationException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = unwrap(error);
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
                 return "unable to execute request: unknown host";
@@ -376,6 +453,15 @@ public final class Exchange {
             return "unable to execute request: " + (message.length() > 120 ? message.substring(0, 120) : message);
         }
         return "unable to execute request: " + t.getClass().getSimpleName();
+    }
+
+    /** The failure itself, out of the future's wrappers. */
+    private static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof CancellationException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static void closeQuietly(InputStream in) {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,25 +21,33 @@ public final class Forwarder implements AutoCloseable {
     /** Request body bytes buffered per exchange: a few frames, so memory stays constant. */
     static final int REQUEST_BODY_BUFFER = 256 * 1024;
 
-    /** An unreachable destination fails after this instead of holding its connection forever. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     private final RuleSet rules;
     /** Runs HTTP client tasks, including blocking reads of request bodies and full-duplex body writers. */
     private final ExecutorService clientExecutor;
     /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
+    /** Response-head deadlines of full-duplex calls; its tasks only close a socket. */
+    private final ScheduledExecutorService deadlines;
     private final HttpClient client;
-    private final Http1Client http1 = new Http1Client(CONNECT_TIMEOUT);
+    private final Http1Client http1;
+    private final Duration requestTimeout;
 
-    public Forwarder(RuleSet rules) {
+    /**
+     * @param connectTimeout how long connecting to a destination may take
+     * @param requestTimeout how long a destination may take to send its response head once it has
+     *                       the whole request; zero for no limit
+     */
+    public Forwarder(RuleSet rules, Duration connectTimeout, Duration requestTimeout) {
         this.rules = rules;
+        this.requestTimeout = requestTimeout;
+        this.http1 = new Http1Client(connectTimeout);
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(daemonThreads("wsp-agent-deadline-"));
         this.clientExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-http-"));
         this.relayExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-relay-"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(connectTimeout)
                 .executor(clientExecutor)
                 .build();
     }
@@ -68,11 +77,21 @@ public final class Forwarder implements AutoCloseable {
         return relayExecutor;
     }
 
+    ScheduledExecutorService deadlines() {
+        return deadlines;
+    }
+
+    /** Zero: no limit. */
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /** Stops the threads; exchanges still running should be cancelled first. */
     @Override
     public void close() {
         relayExecutor.shutdownNow();
         clientExecutor.shutdownNow();
+        deadlines.shutdownNow();
         http1.close();
     }
 

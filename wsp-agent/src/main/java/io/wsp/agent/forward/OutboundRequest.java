@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,12 +39,20 @@ final class OutboundRequest {
         return uri;
     }
 
-    static HttpRequest build(URI destination, RequestHead head, BodyPublisher body) throws CannotForwardException {
+    /**
+     * @param timeout how long the response head may take (the JDK client stops counting once it
+     *                has the head); zero for no limit
+     */
+    static HttpRequest build(URI destination, RequestHead head, BodyPublisher body, Duration timeout)
+            throws CannotForwardException {
         HttpRequest.Builder builder;
         try {
             builder = HttpRequest.newBuilder(destination).method(head.method, body);
         } catch (IllegalArgumentException e) {
             throw new CannotForwardException("unsupported method or URL");
+        }
+        if (!timeout.isZero()) {
+            builder.timeout(timeout);
         }
         copyHeaders(head.header, builder);
         return builder.build();

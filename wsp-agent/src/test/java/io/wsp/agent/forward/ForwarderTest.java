@@ -18,8 +18,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class ForwarderTest {
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** For the timeout tests: short, so they run fast; the backends below outlast it many times over. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+
     private HttpServer server;
     private String base;
     private Forwarder forwarder;
@@ -48,6 +55,7 @@ class ForwarderTest {
     private final CountDownLatch slowAbandoned = new CountDownLatch(1);
     private final CountDownLatch uploadStarted = new CountDownLatch(1);
     private final CountDownLatch uploadAbandoned = new CountDownLatch(1);
+    private final CountDownLatch hangReleased = new CountDownLatch(1);
 
     @BeforeEach
     void startBackend() throws IOException {
@@ -91,6 +99,28 @@ class ForwarderTest {
                 uploadAbandoned.countDown();
             }
         });
+        server.createContext("/hang", ex -> {
+            // Reads the whole request, then answers nothing until the test ends.
+            ex.getRequestBody().readAllBytes();
+            try {
+                hangReleased.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.createContext("/late-body", ex -> {
+            // Head at once, the body after three times the short request timeout: a slow body, not a slow head.
+            ex.sendResponseHeaders(200, 4);
+            try {
+                Thread.sleep(SHORT.toMillis() * 3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write("late".getBytes(StandardCharsets.UTF_8));
+            }
+        });
         server.createContext("/missing", ex -> respond(ex, 404, "not here"));
         server.createContext("/slow", ex -> {
             ex.sendResponseHeaders(200, 0);
@@ -116,12 +146,13 @@ class ForwarderTest {
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
-        forwarder = new Forwarder(RuleSet.allowAll());
+        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, REQUEST_TIMEOUT);
     }
 
     @AfterEach
     void stopBackend() {
         slowReleased.countDown();
+        hangReleased.countDown();
         forwarder.close();
         server.stop(0);
     }
@@ -235,7 +266,7 @@ class ForwarderTest {
     @Test
     void requestDeniedByRulesNeverReachesTheNetwork() throws Exception {
         forwarder.close();
-        forwarder = new Forwarder(new RuleSet(List.of(), List.of(Rule.of(null, "/hello", null))));
+        forwarder = new Forwarder(new RuleSet(List.of(), List.of(Rule.of(null, "/hello", null))), CONNECT_TIMEOUT, REQUEST_TIMEOUT);
         CollectingSink sink = new CollectingSink();
 
         forwarder.start(head("GET", base + "/hello", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
@@ -328,6 +359,80 @@ class ForwarderTest {
         exchange.onBodyFrame(ByteBuffer.allocate(1000), true);
         assertFalse(sink.done.isDone());
         assertNull(sink.abortReason);
+    }
+
+    @Test
+    void getWithoutAResponseHeadInTimeIsAnswered527RequestTimeout() throws Exception {
+        forwarder.close();
+        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, SHORT);
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/hang", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals(List.of(WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT), header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
+        assertEquals("the internal API sent no response head within 300 ms", sink.bodyText());
+    }
+
+    @Test
+    void uploadWithoutAResponseHeadInTimeIsAnswered527RequestTimeout() throws Exception {
+        forwarder.close();
+        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, SHORT);
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("POST", base + "/hang", 5), sink)
+                .onBodyFrame(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), true);
+
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals(List.of(WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT), header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
+        assertEquals("the internal API sent no response head within 300 ms", sink.bodyText());
+    }
+
+    @Test
+    void requestTimeoutEndsWithTheResponseHeadNotTheBody() throws Exception {
+        forwarder.close();
+        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, SHORT);
+        CollectingSink get = new CollectingSink();
+        CollectingSink post = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/late-body", 0), get).onBodyFrame(ByteBuffer.allocate(0), true);
+        forwarder.start(head("POST", base + "/late-body", 1), post).onBodyFrame(ByteBuffer.wrap(new byte[1]), true);
+
+        get.awaitDone();
+        post.awaitDone();
+        assertEquals("late", get.bodyText());
+        assertEquals("late", post.bodyText());
+        assertNull(get.abortReason);
+        assertNull(post.abortReason);
+    }
+
+    @Test
+    void aConnectTimeoutIsAnswered527ConnectTimeout() throws Exception {
+        forwarder.close();
+        forwarder = new Forwarder(RuleSet.allowAll(), SHORT, REQUEST_TIMEOUT);
+        // A listener whose accept queue is full: Linux drops further SYNs, so connecting hangs.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket first = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
+             Socket second = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort())) {
+            CollectingSink get = new CollectingSink();
+            CollectingSink post = new CollectingSink();
+
+            forwarder.start(head("GET", "http://127.0.0.1:" + full.getLocalPort() + "/", 0), get)
+                    .onBodyFrame(ByteBuffer.allocate(0), true);
+            forwarder.start(head("POST", "http://127.0.0.1:" + full.getLocalPort() + "/", 1), post)
+                    .onBodyFrame(ByteBuffer.wrap(new byte[1]), true);
+
+            get.awaitDone();
+            post.awaitDone();
+            for (CollectingSink sink : List.of(get, post)) {
+                assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+                assertEquals(List.of(WspProtocol.AGENT_ERROR_CONNECT_TIMEOUT),
+                        header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
+                assertEquals("unable to execute request: connect timeout", sink.bodyText());
+            }
+        }
     }
 
     private static void sendInFrames(Exchange exchange, byte[] body) throws InterruptedException {
