@@ -17,13 +17,14 @@ import java.util.List;
  * @param pingInterval how often silent idle connections are pinged (zero: never); two silent
  *                     intervals drop the connection
  * @param maxWaiting  how many requests may wait for an idle connection at once
+ * @param shutdownGrace how long requests in flight may take to finish once the server is stopping
  * @param rules       which destinations callers may reach through this server
  * @param agentKeys   per-agent registration keys, each for its own agent id only
  * @param callerKeys  API keys callers of {@code /request} may present
  * @param requireCallerAuth whether {@code /request} refuses callers without a known key
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
-                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, RuleSet rules,
+                             Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, Duration shutdownGrace, RuleSet rules,
                              List<AgentKey> agentKeys, List<CallerKey> callerKeys, boolean requireCallerAuth) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
@@ -36,6 +37,8 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public static final int DEFAULT_MAX_WAITING = 1000;
     /** Frequent enough to drop a dead agent within half a minute, rare enough to cost nothing. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMillis(15_000);
+    /** Most API calls finish well within it; orchestrators allow about 30 s before a hard kill. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(10_000);
 
     public ServerSettings {
         if (secretKey == null) {
@@ -55,6 +58,9 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         }
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("pingInterval must not be negative");
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative");
         }
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must not be negative");

@@ -95,8 +95,10 @@ public final class SettingsLoader {
                 ServerSettings.DEFAULT_BODY_IDLE_TIMEOUT);
         Duration pingInterval = millis(setting("pingInterval"), "wsp.pingInterval", ServerSettings.DEFAULT_PING_INTERVAL);
         int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
+        Duration shutdownGrace = millis(setting("shutdownGrace"), "wsp.shutdownGrace",
+                ServerSettings.DEFAULT_SHUTDOWN_GRACE);
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
-                maxWaiting, rules, agentKeys, callerKeys,
+                maxWaiting, shutdownGrace, rules, agentKeys, callerKeys,
                 // Secure by default once any key exists; before that, callers are not locked out.
                 flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()));
     }

@@ -10,6 +10,7 @@ import io.wsp.server.auth.Caller;
 import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.auth.ForbiddenException;
 import io.wsp.server.config.ServerSettings;
+import io.wsp.server.lifecycle.Draining;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -45,6 +46,9 @@ public class ProxyServlet extends HttpServlet {
     @Inject
     transient AuthCounters counters;
 
+    @Inject
+    transient Draining draining;
+
     private transient HeadCodec codec;
 
     @Override
@@ -56,6 +60,13 @@ public class ProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestId.of(request);
         response.setHeader(RequestId.HEADER, requestId);
+        if (draining.isDraining()) {
+            // Another replica, or this one once restarted, can take it: worth retrying.
+            response.setHeader("Retry-After", "1");
+            refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Server shutting down",
+                    "this wsp server is stopping and takes no new requests");
+            return;
+        }
         Caller caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
                 request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
         if (caller == null) {
