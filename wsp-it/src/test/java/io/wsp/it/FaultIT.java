@@ -76,7 +76,7 @@ class FaultIT {
                 "wsp.bodyIdleTimeout", "3000",
                 "wsp.shutdownGrace", SHUTDOWN_GRACE_MS));
         wsp = new WspServer(payara.httpUrl());
-        steady = startAgent(STEADY, "--pool-idle", "2", "--pool-max", "20");
+        steady = startAgent(STEADY, 2, 20);
     }
 
     @AfterEach
@@ -252,7 +252,7 @@ class FaultIT {
 
     @Test
     void tenThousandSequentialRequestsOnTwoConnectionsEachGetTheirOwnBody() throws Exception {
-        try (AgentProcess pair = startAgent("pair", "--pool-idle", "2", "--pool-max", "2")) {
+        try (AgentProcess pair = startAgent("pair", 2, 2)) {
             Random random = new Random(4);
             long start = System.nanoTime();
             for (int i = 0; i < 10_000; i++) {
@@ -316,9 +316,15 @@ class FaultIT {
         throw new AssertionError("the stopping server never refused a request");
     }
 
+    /** An agent with one idle connection (at most two), registered. */
     private static AgentProcess startAgent(String id, String... options) throws IOException, InterruptedException {
+        return startAgent(id, 1, 2, options);
+    }
+
+    private static AgentProcess startAgent(String id, int poolIdle, int poolMax, String... options)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--server", wsp.registerUrl(), "--id", id,
-                "--pool-idle", "1", "--pool-max", "2"));
+                "--pool-idle", String.valueOf(poolIdle), "--pool-max", String.valueOf(poolMax)));
         args.addAll(List.of(options));
         AgentProcess agent = AgentProcess.start("64m", WspServer.SECRET, args.toArray(String[]::new));
         wsp.awaitIdle(id, 1);
