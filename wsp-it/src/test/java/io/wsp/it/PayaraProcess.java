@@ -143,7 +143,7 @@ final class PayaraProcess implements AutoCloseable {
         return "wss://localhost:" + httpsPort + "/register";
     }
 
-    /** Polls /health/live over HTTP: up when the application answers, not when a log line says so. */
+    /** Polls /health/live over HTTP: up when wsp answers, not when a log line says so. */
     private void awaitLive() throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/live"))
@@ -154,7 +154,10 @@ final class PayaraProcess implements AutoCloseable {
                 throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (client.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                HttpResponse<String> r = client.send(live, HttpResponse.BodyHandlers.ofString());
+                // wsp's own answer: a Payara booting on a reused root directory answers this path
+                // with its MicroProfile health check before wsp is deployed.
+                if (r.statusCode() == 200 && r.body().contains("\"agents\"")) {
                     return;
                 }
             } catch (IOException notYetListening) {

@@ -15,10 +15,10 @@ public final class Backoff {
 
     /**
      * Highest ceiling: a restarted server has its agents back within about this (plus a handshake),
-     * while a server that is down sees on average one dial per 2 s per pool, each a refused TCP
-     * connect that costs it nothing.
+     * well inside 5 s even when a dial fails just before the application is up; a server that is
+     * down sees on average one dial per second per pool, each a refused TCP connect.
      */
-    public static final Duration MAX = Duration.ofSeconds(4);
+    public static final Duration MAX = Duration.ofSeconds(2);
 
     private final long initialMillis;
     private final long maxMillis;
