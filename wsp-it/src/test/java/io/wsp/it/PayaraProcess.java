@@ -30,16 +30,19 @@ final class PayaraProcess implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
     private final Process process;
+    /** How it was started, without its root directory: each start gets a fresh one. */
     private final List<String> command;
+    private final Path workDir;
     private final Thread killOnExit;
     final Path log;
     final int httpPort;
     /** 0: no HTTPS listener. */
     final int httpsPort;
 
-    private PayaraProcess(Process process, List<String> command, Path log, int httpPort, int httpsPort) {
+    private PayaraProcess(Process process, List<String> command, Path workDir, Path log, int httpPort, int httpsPort) {
         this.process = process;
         this.command = List.copyOf(command);
+        this.workDir = workDir;
         this.log = log;
         this.httpPort = httpPort;
         this.httpsPort = httpsPort;
@@ -69,13 +72,15 @@ final class PayaraProcess implements AutoCloseable {
 
     /**
      * Boots Payara again with the same settings and ports, as an operator restarting the server
-     * would; this one must have ended first.
+     * would; this one must have ended first. It unpacks into a fresh root directory, as Payara
+     * Micro does by default: reusing one deploys wsp twice (the saved deployment, then
+     * {@code --deploy}), with 404s between the two.
      */
     PayaraProcess restart() throws IOException, InterruptedException {
         if (process.isAlive()) {
             throw new IllegalStateException("still running");
         }
-        return start(command, log, httpPort, httpsPort);
+        return start(command, workDir, log, httpPort, httpsPort);
     }
 
     private static PayaraProcess launch(Path workDir, Map<String, String> systemProperties,
@@ -99,17 +104,18 @@ final class PayaraProcess implements AutoCloseable {
                 "--nohazelcast", "--port", String.valueOf(httpPort)));
         command.addAll(httpsOptions);
         command.addAll(List.of("--systemproperties", properties.toString(),
-                "--prebootcommandfile", preBoot.toString(),
-                // Unpacked under target/, not /tmp, so nothing outlives `mvn clean`.
-                "--rootdir", workDir.resolve("payara").toString()));
-        return start(command, workDir.resolve("payara.log"), httpPort, httpsPort);
+                "--prebootcommandfile", preBoot.toString()));
+        return start(command, workDir, workDir.resolve("payara.log"), httpPort, httpsPort);
     }
 
-    private static PayaraProcess start(List<String> command, Path log, int httpPort, int httpsPort)
+    private static PayaraProcess start(List<String> command, Path workDir, Path log, int httpPort, int httpsPort)
             throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> withRoot = new ArrayList<>(command);
+        // Unpacked under target/, not /tmp, so nothing outlives `mvn clean`.
+        withRoot.addAll(List.of("--rootdir", workDir.resolve("payara-" + System.nanoTime()).toString()));
+        Process process = new ProcessBuilder(withRoot).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        PayaraProcess payara = new PayaraProcess(process, command, log, httpPort, httpsPort);
+        PayaraProcess payara = new PayaraProcess(process, command, workDir, log, httpPort, httpsPort);
         try {
             payara.awaitLive();
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
