@@ -363,37 +363,40 @@ class ForwarderTest {
 
     @Test
     void getWithoutAResponseHeadInTimeIsAnswered527RequestTimeout() throws Exception {
-        forwarder.close();
-        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, SHORT);
+        useTimeouts(CONNECT_TIMEOUT, SHORT);
         CollectingSink sink = new CollectingSink();
 
         forwarder.start(head("GET", base + "/hang", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
 
-        sink.awaitDone();
-        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
-        assertEquals(List.of(WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT), header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
-        assertEquals("the internal API sent no response head within 300 ms", sink.bodyText());
+        assertRequestTimedOut(sink);
     }
 
     @Test
     void uploadWithoutAResponseHeadInTimeIsAnswered527RequestTimeout() throws Exception {
-        forwarder.close();
-        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, SHORT);
+        useTimeouts(CONNECT_TIMEOUT, SHORT);
         CollectingSink sink = new CollectingSink();
 
         forwarder.start(head("POST", base + "/hang", 5), sink)
                 .onBodyFrame(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), true);
 
+        assertRequestTimedOut(sink);
+    }
+
+    private static void assertRequestTimedOut(CollectingSink sink) throws Exception {
         sink.awaitDone();
         assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
         assertEquals(List.of(WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT), header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
         assertEquals("the internal API sent no response head within 300 ms", sink.bodyText());
     }
 
+    private void useTimeouts(Duration connect, Duration request) {
+        forwarder.close();
+        forwarder = new Forwarder(RuleSet.allowAll(), connect, request);
+    }
+
     @Test
     void requestTimeoutEndsWithTheResponseHeadNotTheBody() throws Exception {
-        forwarder.close();
-        forwarder = new Forwarder(RuleSet.allowAll(), CONNECT_TIMEOUT, SHORT);
+        useTimeouts(CONNECT_TIMEOUT, SHORT);
         CollectingSink get = new CollectingSink();
         CollectingSink post = new CollectingSink();
 
@@ -410,8 +413,7 @@ class ForwarderTest {
 
     @Test
     void aConnectTimeoutIsAnswered527ConnectTimeout() throws Exception {
-        forwarder.close();
-        forwarder = new Forwarder(RuleSet.allowAll(), SHORT, REQUEST_TIMEOUT);
+        useTimeouts(SHORT, REQUEST_TIMEOUT);
         // A listener whose accept queue is full: Linux drops further SYNs, so connecting hangs.
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket first = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
