@@ -12,7 +12,8 @@ public class Draining {
         return draining;
     }
 
-    void start() {
+    /** Public, not package-private, so the CDI client proxy surely passes it on to the bean. */
+    public void start() {
         draining = true;
     }
 }
