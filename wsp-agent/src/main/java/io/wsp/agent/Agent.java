@@ -30,7 +30,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.forwarder = new Forwarder(config.rules(), config.allowAll());
+        this.forwarder = new Forwarder(config.rules(), config.allowAll(), config.connectTimeout(), config.requestTimeout());
         this.pools = new Pools(config, forwarder, codec);
     }
 

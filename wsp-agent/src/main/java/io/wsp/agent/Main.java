@@ -99,6 +99,14 @@ public final class Main implements Callable<Integer> {
             description = "ping an idle connection after this much silence; close it after twice that (0: never; default 15)")
     long pingIntervalSeconds;
 
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "how long connecting to an internal API may take (default 10)")
+    long connectTimeoutSeconds;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "50",
+            description = "how long an internal API may take to send its response head once it has the request (0: no limit; default 50)")
+    long requestTimeoutSeconds;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30",
             description = "on SIGTERM/SIGINT, how long requests in flight may take to finish (default 30)")
     long shutdownGraceSeconds;
@@ -193,6 +201,8 @@ public final class Main implements Callable<Integer> {
                 .pingInterval(Duration.ofSeconds(pingIntervalSeconds))
                 .adminPort(adminPort)
                 .adminHost(adminAddress)
+                .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+                .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
                 .allowAll(allowAll ? Boolean.TRUE : null);
         if (allowUrls != null) {
             allowUrls.forEach(builder::allowUrl);

@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,27 @@ class MainTest {
         assertEquals("file-key", parse(Map.of(), "--config", file.toString()).secretKey());
         assertEquals("env-key", parse(env, "--config", file.toString()).secretKey());
         assertEquals("flag-key", parse(env, "--config", file.toString(), "--secret-key", "flag-key").secretKey());
+    }
+
+    @Test
+    void timeoutsDefaultToTenAndFiftySecondsAndComeFromFlags() {
+        AgentConfig defaults = parse(Map.of(), "--server", "ws://h/r");
+        AgentConfig set = parse(Map.of(), "--server", "ws://h/r", "--connect-timeout", "2", "--request-timeout", "0");
+
+        assertEquals(Duration.ofSeconds(10), defaults.connectTimeout());
+        assertEquals(Duration.ofSeconds(50), defaults.requestTimeout());
+        assertEquals(Duration.ofSeconds(2), set.connectTimeout());
+        assertEquals(Duration.ZERO, set.requestTimeout());
+    }
+
+    @Test
+    void aZeroConnectTimeoutExitsWithTwo() {
+        assertUsageError("connect timeout must be positive", "--server", "ws://h/r", "--connect-timeout", "0");
+    }
+
+    @Test
+    void aNegativeRequestTimeoutExitsWithTwo() {
+        assertUsageError("request timeout must not be negative", "--server", "ws://h/r", "--request-timeout", "-1");
     }
 
     @Test

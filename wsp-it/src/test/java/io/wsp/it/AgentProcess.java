@@ -62,6 +62,13 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process at once (SIGKILL), as a crash or the OOM killer would: no drain, no goodbye. */
+    void kill() throws InterruptedException {
+        if (!process.destroyForcibly().waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the agent did not die within 30 s of SIGKILL");
+        }
+    }
+
     /** Sends SIGTERM, as a service manager does, and returns the exit status once it has ended. */
     int terminate(long timeoutSeconds) throws InterruptedException {
         process.destroy();

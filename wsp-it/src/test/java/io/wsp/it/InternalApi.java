@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,9 +38,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /sse?events=N}: a text/event-stream that sends an event, then waits for the test to
  *     {@link #releaseNextEvent()} before sending the next, so a test sees whether each event
  *     arrived on its own</li>
- * <li>{@code /hold}: answers only after the test calls {@link #releaseHeld()}</li>
- * <li>{@code /stall}: sends the head and 1 KiB of a chunked body, then nothing until released</li>
+ * <li>{@code /hold}: answers only after the test calls {@link #releaseHeld()}; with {@code ?gate=NAME},
+ *     after {@link #open(String)} of that name instead</li>
+ * <li>{@code /stall[?length=N][&gate=NAME]}: sends the head (Content-Length N, else chunked) and 1 KiB
+ *     of the body, then nothing until released (as {@code /hold})</li>
+ * <li>{@code /cut?length=N}: sends the head with Content-Length N and half the body, then closes
+ *     the connection</li>
  * </ul>
+ * {@code /upload} also reports, once it has read its first bytes, that an upload is under way
+ * ({@link #awaitUploadStarted()}).
  */
 public final class InternalApi implements AutoCloseable {
 
@@ -49,6 +57,9 @@ public final class InternalApi implements AutoCloseable {
     private final BlockingQueue<String> requestsHeld = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> brokenTransfers = new LinkedBlockingQueue<>();
     private final AtomicInteger requestsSeen = new AtomicInteger();
+    private final BlockingQueue<Boolean> uploadsStarted = new LinkedBlockingQueue<>();
+    /** Named gates: a test that leaves one closed cannot hold up another test's requests. */
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
     public InternalApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -60,6 +71,7 @@ public final class InternalApi implements AutoCloseable {
         server.createContext("/sse", counted(this::sse));
         server.createContext("/hold", counted(this::hold));
         server.createContext("/stall", counted(this::stall));
+        server.createContext("/cut", counted(this::cut));
         server.start();
     }
 
@@ -83,6 +95,23 @@ public final class InternalApi implements AutoCloseable {
 
     public void releaseHeld() {
         holdGate.add(Boolean.TRUE);
+    }
+
+    /** Opens gate {@code name}: every request held on it answers. */
+    public void open(String name) {
+        gate(name).countDown();
+    }
+
+    /** Opens every gate, so no request stays held after its test. */
+    public void openAllGates() {
+        gates.values().forEach(CountDownLatch::countDown);
+    }
+
+    /** Waits until {@code /upload} has read the first bytes of a body. */
+    public void awaitUploadStarted() throws InterruptedException {
+        if (uploadsStarted.poll(30, TimeUnit.SECONDS) == null) {
+            throw new AssertionError("no upload reached the internal API");
+        }
     }
 
     /** Forgets transfers broken by earlier tests, so the next wait sees only new ones. */
@@ -173,6 +202,9 @@ public final class InternalApi implements AutoCloseable {
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = in.read(buffer)) > 0) {
+                if (count == 0) {
+                    uploadsStarted.add(Boolean.TRUE);
+                }
                 sha.update(buffer, 0, n);
                 count += n;
             }
@@ -209,11 +241,7 @@ public final class InternalApi implements AutoCloseable {
     private void hold(HttpExchange ex) throws IOException {
         drain(ex);
         requestsHeld.add(ex.getRequestURI().toString());
-        try {
-            holdGate.poll(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitRelease(ex);
         byte[] body = "released\n".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(200, body.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -223,13 +251,12 @@ public final class InternalApi implements AutoCloseable {
 
     private void stall(HttpExchange ex) throws IOException {
         drain(ex);
-        ex.sendResponseHeaders(200, 0);
+        String length = query(ex.getRequestURI()).get("length");
+        ex.sendResponseHeaders(200, length == null ? 0 : Long.parseLong(length));
         try (OutputStream out = ex.getResponseBody()) {
             out.write(new byte[1024]);
             out.flush();
-            holdGate.poll(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            awaitRelease(ex);
         } catch (IOException e) {
             brokenTransfers.add("download");
         }
@@ -240,6 +267,39 @@ public final class InternalApi implements AutoCloseable {
             requestsSeen.incrementAndGet();
             handler.handle(ex);
         };
+    }
+
+    private void cut(HttpExchange ex) throws IOException {
+        drain(ex);
+        long length = Long.parseLong(query(ex.getRequestURI()).get("length"));
+        ex.sendResponseHeaders(200, length);
+        OutputStream out = ex.getResponseBody();
+        TestData.write(length / 2, out);
+        out.flush();
+        try {
+            // The JDK server closes the connection when a fixed-length body is closed short.
+            out.close();
+        } catch (IOException expected) {
+            // "insufficient bytes written to stream": the cut this path is for.
+        }
+    }
+
+    /** Waits on the request's named gate, or on the shared one when it names none. */
+    private void awaitRelease(HttpExchange ex) {
+        String name = query(ex.getRequestURI()).get("gate");
+        try {
+            if (name == null) {
+                holdGate.poll(60, TimeUnit.SECONDS);
+            } else {
+                gate(name).await(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CountDownLatch gate(String name) {
+        return gates.computeIfAbsent(name, n -> new CountDownLatch(1));
     }
 
     private static void drain(HttpExchange ex) throws IOException {

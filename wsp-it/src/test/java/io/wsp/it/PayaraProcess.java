@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Payara Micro with the real wsp.war in a JVM of its own, started by the test itself rather than
  * by Arquillian: for settings that must exist before it boots (an HTTPS listener with the test's
- * own keys), which the shared arquillian.xml cannot give one test class alone. HTTP and HTTPS
- * listen on ports that were free a moment before; a port taken meanwhile makes Payara exit, and
- * the start fails with its log.
+ * own keys), which the shared arquillian.xml cannot give one test class alone, and for tests that
+ * stop the server and start it again. HTTP (and HTTPS) listen on ports that were free a moment
+ * before; a port taken meanwhile makes Payara exit, and the start fails with its log.
  */
 final class PayaraProcess implements AutoCloseable {
 
@@ -30,13 +30,19 @@ final class PayaraProcess implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
     private final Process process;
+    /** How it was started, without its root directory: each start gets a fresh one. */
+    private final List<String> command;
+    private final Path workDir;
     private final Thread killOnExit;
     final Path log;
     final int httpPort;
+    /** 0: no HTTPS listener. */
     final int httpsPort;
 
-    private PayaraProcess(Process process, Path log, int httpPort, int httpsPort) {
+    private PayaraProcess(Process process, List<String> command, Path workDir, Path log, int httpPort, int httpsPort) {
         this.process = process;
+        this.command = List.copyOf(command);
+        this.workDir = workDir;
         this.log = log;
         this.httpPort = httpPort;
         this.httpsPort = httpsPort;
@@ -53,6 +59,33 @@ final class PayaraProcess implements AutoCloseable {
      */
     static PayaraProcess start(Path workDir, Map<String, String> systemProperties, List<String> extraPreBootCommands,
                                String sslCert) throws IOException, InterruptedException {
+        int[] ports = freePorts();
+        return launch(workDir, systemProperties, extraPreBootCommands, ports[0],
+                List.of("--sslport", String.valueOf(ports[1]), "--sslcert", sslCert), ports[1]);
+    }
+
+    /** Boots Payara with HTTP only, on a port that was free a moment before; returns once the application answers. */
+    static PayaraProcess startHttp(Path workDir, Map<String, String> systemProperties)
+            throws IOException, InterruptedException {
+        return launch(workDir, systemProperties, List.of(), freePorts()[0], List.of(), 0);
+    }
+
+    /**
+     * Boots Payara again with the same settings and ports, as an operator restarting the server
+     * would; this one must have ended first. It unpacks into a fresh root directory, as Payara
+     * Micro does by default: reusing one deploys wsp twice (the saved deployment, then
+     * {@code --deploy}), with 404s between the two.
+     */
+    PayaraProcess restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("still running");
+        }
+        return start(command, workDir, log, httpPort, httpsPort);
+    }
+
+    private static PayaraProcess launch(Path workDir, Map<String, String> systemProperties,
+                                        List<String> extraPreBootCommands, int httpPort, List<String> httpsOptions,
+                                        int httpsPort) throws IOException, InterruptedException {
         Path properties = workDir.resolve("system.properties");
         Properties p = new Properties();
         p.putAll(systemProperties);
@@ -64,19 +97,25 @@ final class PayaraProcess implements AutoCloseable {
                 System.getProperty("wsp.preBootCommands", "../payara-config/pre-boot-commands.asadmin"))));
         commands.addAll(extraPreBootCommands);
         Files.write(preBoot, commands);
-        int[] ports = freePorts();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
                 "-jar", System.getProperty("wsp.payaraMicroJar", "target/payara-micro.jar"),
                 "--deploy", System.getProperty("wsp.war", "target/wsp.war"), "--contextroot", "/",
-                "--nohazelcast", "--port", String.valueOf(ports[0]), "--sslport", String.valueOf(ports[1]),
-                "--sslcert", sslCert, "--systemproperties", properties.toString(),
-                "--prebootcommandfile", preBoot.toString(),
-                // Unpacked under target/, not /tmp, so nothing outlives `mvn clean`.
-                "--rootdir", workDir.resolve("payara").toString()));
-        Path log = workDir.resolve("payara.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PayaraProcess payara = new PayaraProcess(process, log, ports[0], ports[1]);
+                "--nohazelcast", "--port", String.valueOf(httpPort)));
+        command.addAll(httpsOptions);
+        command.addAll(List.of("--systemproperties", properties.toString(),
+                "--prebootcommandfile", preBoot.toString()));
+        return start(command, workDir, workDir.resolve("payara.log"), httpPort, httpsPort);
+    }
+
+    private static PayaraProcess start(List<String> command, Path workDir, Path log, int httpPort, int httpsPort)
+            throws IOException, InterruptedException {
+        List<String> withRoot = new ArrayList<>(command);
+        // Unpacked under target/, not /tmp, so nothing outlives `mvn clean`.
+        withRoot.addAll(List.of("--rootdir", workDir.resolve("payara-" + System.nanoTime()).toString()));
+        Process process = new ProcessBuilder(withRoot).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        PayaraProcess payara = new PayaraProcess(process, command, workDir, log, httpPort, httpsPort);
         try {
             payara.awaitLive();
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -84,6 +123,22 @@ final class PayaraProcess implements AutoCloseable {
             throw e;
         }
         return payara;
+    }
+
+    /**
+     * Sends SIGTERM, as a service manager stops the server, and returns at once; {@link #awaitExit}
+     * waits for the end.
+     */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end (after {@link #terminate}) and returns its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("Payara Micro did not exit within " + timeout.toSeconds() + " s; see " + log);
+        }
+        return process.exitValue();
     }
 
     URL httpUrl() throws IOException {
@@ -94,7 +149,7 @@ final class PayaraProcess implements AutoCloseable {
         return "wss://localhost:" + httpsPort + "/register";
     }
 
-    /** Polls /health/live over HTTP: up when the application answers, not when a log line says so. */
+    /** Polls /health/live over HTTP: up when wsp answers, not when a log line says so. */
     private void awaitLive() throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/live"))
@@ -105,7 +160,10 @@ final class PayaraProcess implements AutoCloseable {
                 throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (client.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                HttpResponse<String> r = client.send(live, HttpResponse.BodyHandlers.ofString());
+                // wsp's own answer: a Payara booting on a reused root directory answers this path
+                // with its MicroProfile health check before wsp is deployed.
+                if (r.statusCode() == 200 && r.body().contains("\"agents\"")) {
                     return;
                 }
             } catch (IOException notYetListening) {

@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -85,8 +86,13 @@ final class WspServer {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonObject last = null;
         while (System.nanoTime() < deadline) {
-            last = status();
-            if (condition.test(last)) {
+            try {
+                last = status();
+            } catch (JsonParsingException notWsp) {
+                // A container page instead of wsp's (a server still booting): not there yet.
+                last = null;
+            }
+            if (last != null && condition.test(last)) {
                 return;
             }
             Thread.sleep(50);

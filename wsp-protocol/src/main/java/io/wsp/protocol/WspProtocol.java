@@ -36,6 +36,18 @@ public final class WspProtocol {
     /** Status the Go agent (and ours) answers when it could not perform the request itself. */
     public static final int AGENT_ERROR_STATUS = 527;
 
+    /**
+     * Header of a 527 answer naming what kind of failure it was, when the server should answer
+     * other than 502 (ours only; the Go wsp ignores it and passes the 527 on).
+     */
+    public static final String AGENT_ERROR_KIND_HEADER = "X-Wsp-Agent-Error";
+
+    /** Agent error kind: connecting to the internal API took longer than the agent's connect timeout. */
+    public static final String AGENT_ERROR_CONNECT_TIMEOUT = "connect-timeout";
+
+    /** Agent error kind: the internal API sent no response head within the agent's request timeout. */
+    public static final String AGENT_ERROR_REQUEST_TIMEOUT = "request-timeout";
+
     /** Content length value meaning "not known in advance" (Go's -1). */
     public static final long UNKNOWN_LENGTH = -1;
 

@@ -32,6 +32,15 @@ public final class AgentConfig {
     /** A dead server is noticed within two of these, without costing anything worth measuring. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
 
+    /** An unreachable internal API fails after this instead of holding its connection for long. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Below the server's default response timeout (60 s), so a slow internal API is reported as such
+     * (a 504 naming it) before the server gives up on the agent connection itself.
+     */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(50);
+
     private final String id;
     private final List<URI> servers;
     private final String secretKey;
@@ -42,6 +51,8 @@ public final class AgentConfig {
     private final boolean allowAll;
     private final Duration pingInterval;
     private final InetSocketAddress adminAddress;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
     private final Path trustStore;
     private final Path keyStore;
     private final SSLContext sslContext;
@@ -58,6 +69,8 @@ public final class AgentConfig {
         this.pingInterval = b.pingInterval != null ? b.pingInterval : DEFAULT_PING_INTERVAL;
         this.adminAddress = b.adminPort == null ? null
                 : new InetSocketAddress(b.adminHost != null ? b.adminHost : "127.0.0.1", b.adminPort);
+        this.connectTimeout = b.connectTimeout != null ? b.connectTimeout : DEFAULT_CONNECT_TIMEOUT;
+        this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_REQUEST_TIMEOUT;
         this.trustStore = b.trustStore;
         this.keyStore = b.keyStore;
         // The stores are read once, here; their passwords go no further.
@@ -126,6 +139,19 @@ public final class AgentConfig {
         return adminAddress;
     }
 
+    /** How long connecting to an internal API may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * How long an internal API may take to send its response head once it has the whole request.
+     * Zero: no limit of the agent's own (the server's response timeout still applies).
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /**
      * The TLS context {@code wss://} servers are dialled with, built once from the configured stores;
      * the JVM's default context when no store is configured.
@@ -167,6 +193,8 @@ public final class AgentConfig {
         private Duration pingInterval;
         private Integer adminPort;
         private String adminHost;
+        private Duration connectTimeout;
+        private Duration requestTimeout;
         private Path trustStore;
         private String trustStorePassword;
         private Path keyStore;
@@ -229,6 +257,20 @@ public final class AgentConfig {
         public Builder pingInterval(Duration pingInterval) {
             if (pingInterval != null) {
                 this.pingInterval = pingInterval;
+            }
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            if (connectTimeout != null) {
+                this.connectTimeout = connectTimeout;
+            }
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            if (requestTimeout != null) {
+                this.requestTimeout = requestTimeout;
             }
             return this;
         }
@@ -346,6 +388,12 @@ public final class AgentConfig {
             }
             if (config.pingInterval.isNegative()) {
                 throw new ConfigException("ping interval must not be negative");
+            }
+            if (config.connectTimeout.isNegative() || config.connectTimeout.isZero()) {
+                throw new ConfigException("connect timeout must be positive");
+            }
+            if (config.requestTimeout.isNegative()) {
+                throw new ConfigException("request timeout must not be negative");
             }
             if (config.poolIdleSize > config.poolMaxSize) {
                 throw new ConfigException("pool idle size (" + config.poolIdleSize

@@ -13,8 +13,12 @@ public final class Backoff {
     /** First ceiling: short enough that a brief server restart costs little. */
     public static final Duration INITIAL = Duration.ofMillis(200);
 
-    /** Highest ceiling: a server that is down sees at most about one attempt per 30 s per pool. */
-    public static final Duration MAX = Duration.ofSeconds(30);
+    /**
+     * Highest ceiling: a restarted server has its agents back within about this (plus a handshake),
+     * well inside 5 s even when a dial fails just before the application is up; a server that is
+     * down sees on average one dial per second per pool, each a refused TCP connect.
+     */
+    public static final Duration MAX = Duration.ofSeconds(2);
 
     private final long initialMillis;
     private final long maxMillis;

@@ -19,11 +19,17 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
@@ -54,6 +60,13 @@ public final class Exchange {
 
     /** Receive thread only. */
     private boolean started;
+
+    /** Where the call stands with its response head: decided once, by the reader or the deadline. */
+    private enum HeadWait { AWAITED, ARRIVED, TIMED_OUT }
+
+    private final AtomicReference<HeadWait> headWait = new AtomicReference<>(HeadWait.AWAITED);
+    /** Runs out the request timeout; cancelled once the head is in. */
+    private volatile ScheduledFuture<?> headDeadline;
 
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
@@ -125,6 +138,7 @@ public final class Exchange {
             }
         }
         pipe.fail(new IOException("connection to the wsp server closed"));
+        cancelHeadDeadline();
         if (d != null) {
             // Closes the connection: wakes the body writer and the response reader at once.
             d.cancel();
@@ -199,8 +213,34 @@ public final class Exchange {
             x.sendBody(pipe.inputStream());
         } catch (IOException e) {
             // The reader reports it: the connection is closed, or the destination may still answer.
+            return;
         } finally {
             pipe.discard();
+        }
+        awaitHead(x);
+    }
+
+    /**
+     * Starts the request timeout once the whole body went out, so a long upload is not cut short
+     * while the API is still reading it.
+     */
+    private void awaitHead(Http1Exchange x) {
+        Duration timeout = forwarder.requestTimeout();
+        if (timeout.isZero() || headWait.get() != HeadWait.AWAITED) {
+            return;
+        }
+        try {
+            headDeadline = forwarder.deadlines().schedule(() -> {
+                if (headWait.compareAndSet(HeadWait.AWAITED, HeadWait.TIMED_OUT)) {
+                    // Wakes the reader, which answers with the timeout.
+                    x.cancel();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            return;
+        }
+        if (headWait.get() != HeadWait.AWAITED) {
+            headDeadline.cancel(false);
         }
     }
 
@@ -210,12 +250,29 @@ public final class Exchange {
             try {
                 response = x.readResponse();
             } catch (IOException e) {
-                relayFailure(e);
+                relayFailure(headWait.get() == HeadWait.TIMED_OUT ? requestTimedOut() : e);
                 return;
             }
+            if (!headWait.compareAndSet(HeadWait.AWAITED, HeadWait.ARRIVED)) {
+                closeQuietly(response.body());
+                relayFailure(requestTimedOut());
+                return;
+            }
+            cancelHeadDeadline();
             relayResponse(response.status(), response.headers(), response.body());
         } finally {
             pipe.discard();
+        }
+    }
+
+    private static HttpTimeoutException requestTimedOut() {
+        return new HttpTimeoutException("request timed out");
+    }
+
+    private void cancelHeadDeadline() {
+        ScheduledFuture<?> deadline = headDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
         }
     }
 
@@ -233,9 +290,12 @@ public final class Exchange {
         // Drain the rest of the body first: the server may not read our answer until it has sent it all.
         pipe.discard();
         if (!isCancelled()) {
-            String reason = reason(error);
+            String kind = kind(error);
+            String reason = WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT.equals(kind)
+                    ? "the internal API sent no response head within " + forwarder.requestTimeout().toMillis() + " ms"
+                    : reason(error);
             LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
-            sendAgentError(reason);
+            sendAgentError(reason, kind);
         }
     }
 
@@ -284,15 +344,31 @@ public final class Exchange {
         }
     }
 
-    /** Answers like the Go agent when it cannot perform a request: 527 and the reason as text. */
     private void sendAgentError(String reason) {
-        sendText(WspProtocol.AGENT_ERROR_STATUS, "text/plain; charset=utf-8", reason);
+        sendAgentError(reason, null);
+    }
+
+    /**
+     * Answers like the Go agent when it cannot perform a request: 527 and the reason as text; a
+     * timeout also names its kind, so our server can answer 504 rather than 502.
+     */
+    private void sendAgentError(String reason, String kind) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (kind != null) {
+            headers.put(WspProtocol.AGENT_ERROR_KIND_HEADER, List.of(kind));
+        }
+        sendText(WspProtocol.AGENT_ERROR_STATUS, "text/plain; charset=utf-8", reason, headers);
     }
 
     private void sendText(int status, String contentType, String body) {
+        sendText(status, contentType, body, new LinkedHashMap<>());
+    }
+
+    private void sendText(int status, String contentType, String body, Map<String, List<String>> headers) {
         byte[] text = body.getBytes(StandardCharsets.UTF_8);
+        headers.put("Content-Type", List.of(contentType));
         try {
-            sink.sendHead(new ResponseHead(status, Map.of("Content-Type", List.of(contentType)), text.length));
+            sink.sendHead(new ResponseHead(status, headers, text.length));
             sink.sendBody(ByteBuffer.wrap(text), true);
         } catch (IOException e) {
             sink.abort("sending the response failed");
@@ -327,6 +403,14 @@ public final class Exchange {
         } catch (NumberFormatException e) {
             return WspProtocol.UNKNOWN_LENGTH;
         }
+    }
+
+    /** The error kind a timeout is reported with; null for any other failure. */
+    static String kind(Throwable error) {
+        if (error instanceof HttpConnectTimeoutException) {
+            return WspProtocol.AGENT_ERROR_CONNECT_TIMEOUT;
+        }
+        return error instanceof HttpTimeoutException ? WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT : null;
     }
 
     /** A short, secret-free reason for a failed call, in the words an operator would search for. */

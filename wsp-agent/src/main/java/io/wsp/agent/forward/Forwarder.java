@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,27 +23,33 @@ public final class Forwarder implements AutoCloseable {
     /** Request body bytes buffered per exchange: a few frames, so memory stays constant. */
     static final int REQUEST_BODY_BUFFER = 256 * 1024;
 
-    /** An unreachable destination fails after this instead of holding its connection forever. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     private final DestinationGuard guard;
     /** Checks destinations, looks names up and writes request bodies: all may block. */
     private final ExecutorService clientExecutor;
     /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
-    private final Http1Client http1 = new Http1Client(CONNECT_TIMEOUT);
+    /** Response-head deadlines; its tasks only close a socket. */
+    private final ScheduledExecutorService deadlines;
+    private final Http1Client http1;
+    private final Duration requestTimeout;
     private final Traffic traffic = new Traffic();
 
     /**
-     * @param rules the agent's destination rules
-     * @param allowAll whether an empty whitelist allows everything (else it refuses everything)
+     * @param rules          the agent's destination rules
+     * @param allowAll       whether an empty whitelist allows everything (else it refuses everything)
+     * @param connectTimeout how long connecting to a destination may take
+     * @param requestTimeout how long a destination may take to send its response head once it has
+     *                       the whole request; zero for no limit
      */
-    public Forwarder(RuleSet rules, boolean allowAll) {
-        this(new DestinationGuard(rules, allowAll, InetAddress::getAllByName));
+    public Forwarder(RuleSet rules, boolean allowAll, Duration connectTimeout, Duration requestTimeout) {
+        this(new DestinationGuard(rules, allowAll, InetAddress::getAllByName), connectTimeout, requestTimeout);
     }
 
-    Forwarder(DestinationGuard guard) {
+    Forwarder(DestinationGuard guard, Duration connectTimeout, Duration requestTimeout) {
         this.guard = guard;
+        this.http1 = new Http1Client(connectTimeout);
+        this.requestTimeout = requestTimeout;
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(daemonThreads("wsp-agent-deadline-"));
         this.clientExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-http-"));
         this.relayExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-relay-"));
     }
@@ -70,6 +77,14 @@ public final class Forwarder implements AutoCloseable {
         return http1;
     }
 
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    ScheduledExecutorService deadlines() {
+        return deadlines;
+    }
+
     ExecutorService clientExecutor() {
         return clientExecutor;
     }
@@ -81,6 +96,7 @@ public final class Forwarder implements AutoCloseable {
     /** Stops the threads; exchanges still running should be cancelled first. */
     @Override
     public void close() {
+        deadlines.shutdownNow();
         relayExecutor.shutdownNow();
         clientExecutor.shutdownNow();
         http1.close();

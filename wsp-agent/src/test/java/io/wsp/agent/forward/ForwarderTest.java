@@ -18,9 +18,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +39,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class ForwarderTest {
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** For the timeout tests: short, so they run fast; the backends below outlast it many times over. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+
     private HttpServer server;
     private String base;
     private Forwarder forwarder;
@@ -50,6 +57,7 @@ class ForwarderTest {
     private final CountDownLatch slowAbandoned = new CountDownLatch(1);
     private final CountDownLatch uploadStarted = new CountDownLatch(1);
     private final CountDownLatch uploadAbandoned = new CountDownLatch(1);
+    private final CountDownLatch hangReleased = new CountDownLatch(1);
 
     @BeforeEach
     void startBackend() throws IOException {
@@ -99,6 +107,28 @@ class ForwarderTest {
             ex.getResponseHeaders().add("X-Seen-Host", ex.getRequestHeaders().getFirst("Host"));
             respond(ex, 200, String.join(",", ex.getRequestHeaders().keySet()));
         });
+        server.createContext("/hang", ex -> {
+            // Reads the whole request, then answers nothing until the test ends.
+            ex.getRequestBody().readAllBytes();
+            try {
+                hangReleased.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.createContext("/late-body", ex -> {
+            // Head at once, the body after three times the short request timeout: a slow body, not a slow head.
+            ex.sendResponseHeaders(200, 4);
+            try {
+                Thread.sleep(SHORT.toMillis() * 3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write("late".getBytes(StandardCharsets.UTF_8));
+            }
+        });
         server.createContext("/missing", ex -> respond(ex, 404, "not here"));
         server.createContext("/slow", ex -> {
             ex.sendResponseHeaders(200, 0);
@@ -124,12 +154,13 @@ class ForwarderTest {
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
-        forwarder = new Forwarder(RuleSet.allowAll(), true);
+        forwarder = new Forwarder(RuleSet.allowAll(), true, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
     }
 
     @AfterEach
     void stopBackend() {
         slowReleased.countDown();
+        hangReleased.countDown();
         forwarder.close();
         server.stop(0);
     }
@@ -442,12 +473,88 @@ class ForwarderTest {
 
     private void useForwarder(RuleSet rules, boolean allowAll) {
         forwarder.close();
-        forwarder = new Forwarder(rules, allowAll);
+        forwarder = new Forwarder(rules, allowAll, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
     }
 
     private void useForwarder(DestinationGuard guard) {
         forwarder.close();
-        forwarder = new Forwarder(guard);
+        forwarder = new Forwarder(guard, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    }
+
+    @Test
+    void getWithoutAResponseHeadInTimeIsAnswered527RequestTimeout() throws Exception {
+        useTimeouts(CONNECT_TIMEOUT, SHORT);
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/hang", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        assertRequestTimedOut(sink);
+    }
+
+    @Test
+    void uploadWithoutAResponseHeadInTimeIsAnswered527RequestTimeout() throws Exception {
+        useTimeouts(CONNECT_TIMEOUT, SHORT);
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("POST", base + "/hang", 5), sink)
+                .onBodyFrame(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), true);
+
+        assertRequestTimedOut(sink);
+    }
+
+    private static void assertRequestTimedOut(CollectingSink sink) throws Exception {
+        sink.awaitDone();
+        assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+        assertEquals(List.of(WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT), header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
+        assertEquals("the internal API sent no response head within 300 ms", sink.bodyText());
+    }
+
+    private void useTimeouts(Duration connect, Duration request) {
+        forwarder.close();
+        forwarder = new Forwarder(RuleSet.allowAll(), true, connect, request);
+    }
+
+    @Test
+    void requestTimeoutEndsWithTheResponseHeadNotTheBody() throws Exception {
+        useTimeouts(CONNECT_TIMEOUT, SHORT);
+        CollectingSink get = new CollectingSink();
+        CollectingSink post = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/late-body", 0), get).onBodyFrame(ByteBuffer.allocate(0), true);
+        forwarder.start(head("POST", base + "/late-body", 1), post).onBodyFrame(ByteBuffer.wrap(new byte[1]), true);
+
+        get.awaitDone();
+        post.awaitDone();
+        assertEquals("late", get.bodyText());
+        assertEquals("late", post.bodyText());
+        assertNull(get.abortReason);
+        assertNull(post.abortReason);
+    }
+
+    @Test
+    void aConnectTimeoutIsAnswered527ConnectTimeout() throws Exception {
+        useTimeouts(SHORT, REQUEST_TIMEOUT);
+        // A listener whose accept queue is full: Linux drops further SYNs, so connecting hangs.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket first = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
+             Socket second = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort())) {
+            CollectingSink get = new CollectingSink();
+            CollectingSink post = new CollectingSink();
+
+            forwarder.start(head("GET", "http://127.0.0.1:" + full.getLocalPort() + "/", 0), get)
+                    .onBodyFrame(ByteBuffer.allocate(0), true);
+            forwarder.start(head("POST", "http://127.0.0.1:" + full.getLocalPort() + "/", 1), post)
+                    .onBodyFrame(ByteBuffer.wrap(new byte[1]), true);
+
+            get.awaitDone();
+            post.awaitDone();
+            for (CollectingSink sink : List.of(get, post)) {
+                assertEquals(WspProtocol.AGENT_ERROR_STATUS, sink.head.statusCode);
+                assertEquals(List.of(WspProtocol.AGENT_ERROR_CONNECT_TIMEOUT),
+                        header(sink.head, WspProtocol.AGENT_ERROR_KIND_HEADER));
+                assertEquals("unable to execute request: connect timeout", sink.bodyText());
+            }
+        }
     }
 
     private static void sendInFrames(Exchange exchange, byte[] body) throws InterruptedException {

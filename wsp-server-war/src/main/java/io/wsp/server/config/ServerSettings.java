@@ -22,6 +22,7 @@ import java.util.List;
  * @param maxHeaderBytes largest header section a caller may send, and largest response head (JSON)
  *                    an agent may send
  * @param maxRequestBodyBytes largest request body a caller may send; zero: no limit
+ * @param shutdownGrace how long requests in flight may take to finish once the server is stopping
  * @param rules       which destinations callers may reach through this server
  * @param agentKeys   per-agent registration keys, each for its own agent id only
  * @param callerKeys  API keys callers of {@code /request} may present
@@ -30,7 +31,7 @@ import java.util.List;
  */
 public record ServerSettings(String secretKey, Duration timeout, Duration idleTimeout, Duration responseTimeout,
                              Duration bodyIdleTimeout, Duration pingInterval, int maxWaiting, int maxHeaderBytes,
-                             long maxRequestBodyBytes, RuleSet rules,
+                             long maxRequestBodyBytes, Duration shutdownGrace, RuleSet rules,
                              List<AgentKey> agentKeys, List<CallerKey> callerKeys, boolean requireCallerAuth,
                              KeyDigest adminKey) {
 
@@ -55,6 +56,8 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
     public static final int MAX_MAX_HEADER_BYTES = WspProtocol.MAX_TEXT_MESSAGE / 2;
     /** Off: bodies stream in constant memory, so their size alone costs the server nothing. */
     public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 0;
+    /** Most API calls finish well within it; orchestrators allow about 30 s before a hard kill. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(10_000);
 
     public ServerSettings {
         if (secretKey == null) {
@@ -74,6 +77,9 @@ public record ServerSettings(String secretKey, Duration timeout, Duration idleTi
         }
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("pingInterval must not be negative");
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative");
         }
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must not be negative");

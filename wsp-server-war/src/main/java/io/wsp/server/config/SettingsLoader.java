@@ -110,8 +110,10 @@ public final class SettingsLoader {
                 ServerSettings.DEFAULT_MAX_HEADER_BYTES);
         long bodyBytes = bytes(override(maxRequestBodyBytes, "maxRequestBodyBytes"), "wsp.maxRequestBodyBytes",
                 ServerSettings.DEFAULT_MAX_REQUEST_BODY_BYTES);
+        Duration shutdownGrace = millis(setting("shutdownGrace"), "wsp.shutdownGrace",
+                ServerSettings.DEFAULT_SHUTDOWN_GRACE);
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
-                maxWaiting, (int) Math.min(headerBytes, Integer.MAX_VALUE), bodyBytes, rules, agentKeys, callerKeys,
+                maxWaiting, (int) Math.min(headerBytes, Integer.MAX_VALUE), bodyBytes, shutdownGrace, rules, agentKeys, callerKeys,
                 // Secure by default once any key exists; before that, callers are not locked out.
                 flag(requireCallerAuth, "wsp.requireCallerAuth", !callerKeys.isEmpty()),
                 adminKey == null || adminKey.isEmpty() ? null : KeyDigest.ofKey(adminKey));

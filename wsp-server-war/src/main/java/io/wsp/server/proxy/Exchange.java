@@ -2,6 +2,7 @@ package io.wsp.server.proxy;
 
 import io.wsp.protocol.Frames;
 import io.wsp.protocol.HeadCodec;
+import io.wsp.protocol.Headers;
 import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.RequestHead;
@@ -444,9 +445,23 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         }
         if (last) {
             String reason = agentError.toString(StandardCharsets.UTF_8).strip();
-            fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent could not perform the request",
-                    reason.isEmpty() ? "the agent reported an error" : reason);
+            String detail = reason.isEmpty() ? "the agent reported an error" : reason;
+            String kind = Headers.first(responseHead.header, WspProtocol.AGENT_ERROR_KIND_HEADER).orElse("");
+            switch (kind) {
+                case WspProtocol.AGENT_ERROR_CONNECT_TIMEOUT ->
+                        agentTimedOut("Internal API connect timeout", detail);
+                case WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT ->
+                        agentTimedOut("Internal API response timeout", detail);
+                default -> fail(HttpServletResponse.SC_BAD_GATEWAY, "Agent could not perform the request", detail);
+            }
         }
+    }
+
+    /** The agent gave up on the internal API: its connection stays good, only this request failed. */
+    private void agentTimedOut(String title, String detail) {
+        LOG.log(System.Logger.Level.WARNING, "request {0}: {1} {2}: {3}: {4}", requestId, head.method, loggableUrl(),
+                title, detail);
+        fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, title, detail);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.auth.ForbiddenException;
 import io.wsp.server.config.ServerSettings;
 import io.wsp.server.metrics.TrafficStats;
+import io.wsp.server.lifecycle.Draining;
 import io.wsp.server.registry.AgentRegistry;
 import io.wsp.server.registry.AgentSelector;
 import jakarta.inject.Inject;
@@ -54,6 +55,9 @@ public class ProxyServlet extends HttpServlet {
     @Inject
     transient TrafficStats stats;
 
+    @Inject
+    transient Draining draining;
+
     private transient HeadCodec codec;
 
     @Override
@@ -66,6 +70,13 @@ public class ProxyServlet extends HttpServlet {
         String requestId = RequestId.of(request);
         AccessRecord record = new AccessRecord(stats, requestId, request.getMethod());
         response.setHeader(RequestId.HEADER, requestId);
+        if (draining.isDraining()) {
+            // Another replica, or this one once restarted, can take it: worth retrying.
+            response.setHeader("Retry-After", "1");
+            refuse(request, response, record, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Server shutting down",
+                    "this wsp server is stopping and takes no new requests");
+            return;
+        }
         Map<String, List<String>> received = RequestHeads.received(request);
         long headerBytes = HeaderSection.bytes(received);
         if (headerBytes > settings.maxHeaderBytes()) {

@@ -28,6 +28,9 @@ public interface AgentRegistry {
     /** Gives a BUSY connection back: to the longest waiting request, or to its pool as IDLE. */
     void release(AgentConnection connection);
 
+    /** Closes every connection (the server is stopping); their close callbacks remove them. */
+    void closeAll(int code, String reason);
+
     /** A consistent copy of every pool's counts, for the status page. */
     List<PoolStatus> status();
 

@@ -170,6 +170,17 @@ public class LocalAgentRegistry implements AgentRegistry {
     }
 
     @Override
+    public void closeAll(int code, String reason) {
+        List<AgentConnection> all = new ArrayList<>();
+        synchronized (lock) {
+            pools.values().forEach(pool -> all.addAll(pool.connections));
+        }
+        for (AgentConnection c : all) {
+            c.close(code, reason);
+        }
+    }
+
+    @Override
     public List<PoolStatus> status() {
         synchronized (lock) {
             return pools.values().stream().map(AgentPool::status).toList();

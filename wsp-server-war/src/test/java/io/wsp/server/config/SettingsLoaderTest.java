@@ -43,6 +43,7 @@ class SettingsLoaderTest {
         assertEquals(Duration.ofMillis(300000), s.bodyIdleTimeout());
         assertEquals(65536, s.maxHeaderBytes());
         assertEquals(0, s.maxRequestBodyBytes(), "no body limit by default");
+        assertEquals(Duration.ofMillis(10000), s.shutdownGrace());
         assertTrue(s.rules().isEmpty());
     }
 
@@ -72,7 +73,8 @@ class SettingsLoaderTest {
     @Test
     void environmentVariablesUseUpperSnakeCase() {
         ServerSettings s = load(Map.of(), Map.of("WSP_SECRET_KEY", "k", "WSP_TIMEOUT", "250", "WSP_IDLE_TIMEOUT", "5000",
-                "WSP_RESPONSE_TIMEOUT", "7000", "WSP_MAX_WAITING", "12", "WSP_PING_INTERVAL", "0", "WSP_BODY_IDLE_TIMEOUT", "9000"));
+                "WSP_RESPONSE_TIMEOUT", "7000", "WSP_MAX_WAITING", "12", "WSP_PING_INTERVAL", "0", "WSP_BODY_IDLE_TIMEOUT", "9000",
+                "WSP_SHUTDOWN_GRACE", "0"));
         assertEquals("k", s.secretKey());
         assertEquals(Duration.ofMillis(250), s.timeout());
         assertEquals(Duration.ofMillis(5000), s.idleTimeout());
@@ -80,6 +82,7 @@ class SettingsLoaderTest {
         assertEquals(12, s.maxWaiting());
         assertEquals(Duration.ZERO, s.pingInterval(), "0 turns pings off");
         assertEquals(Duration.ofMillis(9000), s.bodyIdleTimeout());
+        assertEquals(Duration.ZERO, s.shutdownGrace(), "0: connections close at once");
     }
 
     @Test
@@ -126,6 +129,7 @@ class SettingsLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.idleTimeout", "0"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.responseTimeout", "0"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.maxWaiting", "-1"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.shutdownGrace", "-1"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> load(Map.of("wsp.maxWaiting", "many"), Map.of()));
         Path notYaml = dir.resolve("bad.cfg");
         Files.writeString(notYaml, "- just\n- a list\n");
