@@ -459,7 +459,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     /** The agent gave up on the internal API: its connection stays good, only this request failed. */
     private void agentTimedOut(String title, String detail) {
-        LOG.log(System.Logger.Level.WARNING, "request {0}: {1} {2}: {3}: {4}", requestId, head.method, loggableUrl(),
+        LOG.log(System.Logger.Level.WARNING, "request {0}: {1} {2}: {3}: {4}", requestId, head.method, record.destination(),
                 title, detail);
         fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, title, detail);
     }
