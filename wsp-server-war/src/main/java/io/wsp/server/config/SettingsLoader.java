@@ -101,16 +101,17 @@ public final class SettingsLoader {
         }
         timeout = millis(setting("timeout"), "wsp.timeout", timeout);
         idleTimeout = millis(setting("idleTimeout"), "wsp.idleTimeout", idleTimeout);
-        responseTimeout = millis(setting("responseTimeout"), "wsp.responseTimeout", responseTimeout);
-        Duration bodyIdleTimeout = millis(setting("bodyIdleTimeout"), "wsp.bodyIdleTimeout",
+        responseTimeout = millis(override(file.get("responsetimeout"), "responseTimeout"), "wsp.responseTimeout", responseTimeout);
+        Duration bodyIdleTimeout = millis(override(file.get("bodyidletimeout"), "bodyIdleTimeout"), "wsp.bodyIdleTimeout",
                 ServerSettings.DEFAULT_BODY_IDLE_TIMEOUT);
-        Duration pingInterval = millis(setting("pingInterval"), "wsp.pingInterval", ServerSettings.DEFAULT_PING_INTERVAL);
-        int maxWaiting = count(setting("maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
+        Duration pingInterval = millis(override(file.get("pinginterval"), "pingInterval"), "wsp.pingInterval",
+                ServerSettings.DEFAULT_PING_INTERVAL);
+        int maxWaiting = count(override(file.get("maxwaiting"), "maxWaiting"), "wsp.maxWaiting", ServerSettings.DEFAULT_MAX_WAITING);
         long headerBytes = bytes(override(maxHeaderBytes, "maxHeaderBytes"), "wsp.maxHeaderBytes",
                 ServerSettings.DEFAULT_MAX_HEADER_BYTES);
         long bodyBytes = bytes(override(maxRequestBodyBytes, "maxRequestBodyBytes"), "wsp.maxRequestBodyBytes",
                 ServerSettings.DEFAULT_MAX_REQUEST_BODY_BYTES);
-        Duration shutdownGrace = millis(setting("shutdownGrace"), "wsp.shutdownGrace",
+        Duration shutdownGrace = millis(override(file.get("shutdowngrace"), "shutdownGrace"), "wsp.shutdownGrace",
                 ServerSettings.DEFAULT_SHUTDOWN_GRACE);
         return new ServerSettings(secretKey, timeout, idleTimeout, responseTimeout, bodyIdleTimeout, pingInterval,
                 maxWaiting, (int) Math.min(headerBytes, Integer.MAX_VALUE), bodyBytes, shutdownGrace, rules, agentKeys, callerKeys,
@@ -202,7 +203,7 @@ public final class SettingsLoader {
         };
     }
 
-    private static int count(String value, String name, int fallback) {
+    private static int count(Object value, String name, int fallback) {
         long n = value == null ? fallback : nonNegative(value, name, "a whole number");
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(name + " is too large: " + value);

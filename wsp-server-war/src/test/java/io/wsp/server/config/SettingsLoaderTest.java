@@ -61,6 +61,23 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void everyTimeoutAndTheWaitQueueComeFromTheYamlFileAndPropertiesWin() throws Exception {
+        Path file = dir.resolve("timeouts.yaml");
+        Files.writeString(file, "responseTimeout: 7000\nbodyIdleTimeout: 8000\npingInterval: 9000\n"
+                + "maxWaiting: 10\nshutdownGrace: 11000\n");
+        ServerSettings fromFile = load(Map.of("wsp.config", file.toString()), Map.of());
+        assertEquals(Duration.ofMillis(7000), fromFile.responseTimeout());
+        assertEquals(Duration.ofMillis(8000), fromFile.bodyIdleTimeout());
+        assertEquals(Duration.ofMillis(9000), fromFile.pingInterval());
+        assertEquals(10, fromFile.maxWaiting());
+        assertEquals(Duration.ofMillis(11000), fromFile.shutdownGrace());
+        ServerSettings overridden = load(Map.of("wsp.config", file.toString(), "wsp.pingInterval", "0"),
+                Map.of("WSP_MAX_WAITING", "3"));
+        assertEquals(Duration.ZERO, overridden.pingInterval());
+        assertEquals(3, overridden.maxWaiting());
+    }
+
+    @Test
     void aHeaderLimitOutsideItsRangeIsRefused() {
         for (String bad : List.of("1023", "524289", "99999999999", "-1", "64k")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
