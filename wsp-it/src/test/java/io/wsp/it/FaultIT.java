@@ -50,8 +50,11 @@ class FaultIT {
 
     /** The agent that stays up throughout: the server must keep serving through it after each fault. */
     private static final String STEADY = "steady";
-    /** Shorter than arquillian.xml's, so the hang case is quick; still far above a healthy answer. */
-    private static final String RESPONSE_TIMEOUT_MS = "3000";
+    /**
+     * Shorter than arquillian.xml's, so the hang case is quick; still far above a healthy answer,
+     * and far above the agents' 1 s timeouts even on a loaded machine, so theirs fire first.
+     */
+    private static final String RESPONSE_TIMEOUT_MS = "8000";
     /** Longer than any case needs: the shutdown case releases its request itself. */
     private static final String SHUTDOWN_GRACE_MS = "60000";
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -72,8 +75,8 @@ class FaultIT {
                 "wsp.secretKey", WspServer.SECRET,
                 "wsp.timeout", "1000",
                 "wsp.responseTimeout", RESPONSE_TIMEOUT_MS,
-                "wsp.pingInterval", "1000",
-                "wsp.bodyIdleTimeout", "3000",
+                "wsp.pingInterval", "2000",
+                "wsp.bodyIdleTimeout", "6000",
                 "wsp.shutdownGrace", SHUTDOWN_GRACE_MS));
         wsp = new WspServer(payara.httpUrl());
         steady = startAgent(STEADY, 2, 20);
