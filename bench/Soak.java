@@ -93,7 +93,7 @@ public class Soak {
         }
     }
 
-    record Mem(long heapUsedKb, long heapCommittedKb, long rssKb, int threads, int fds) {}
+    record Mem(long liveHeapKb, long rssKb, int threads, int fds) {}
 
     record Sample(String when, long atNanos, Mem server, Mem agent) {}
 
@@ -466,24 +466,26 @@ public class Soak {
     private Sample sample(String when, long t0) throws IOException, InterruptedException {
         long at = System.nanoTime();
         Process p = agent;
-        Sample s = new Sample(when, at - t0, mem(serverPid), mem(p.pid()));
-        log(String.format(Locale.ROOT, "memory %s: server heap %s MB RSS %s MB, agent heap %s MB RSS %s MB", when,
-                mb(s.server.heapUsedKb), mb(s.server.rssKb), mb(s.agent.heapUsedKb), mb(s.agent.rssKb)));
+        Sample s = new Sample(when, at - t0, mem(serverPid, "server", when), mem(p.pid(), "agent", when));
+        log(String.format(Locale.ROOT, "memory %s: server live heap %s MB RSS %s MB, agent live heap %s MB RSS %s MB",
+                when, mb(s.server.liveHeapKb), mb(s.server.rssKb), mb(s.agent.liveHeapKb), mb(s.agent.rssKb)));
         return s;
     }
 
-    private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
-    /** Heap used after a full GC (jcmd GC.run, then GC.heap_info), RSS, threads and open files. */
-    private static Mem mem(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "GC.run");
-        Matcher m = HEAP.matcher(jcmd(pid, "GC.heap_info"));
-        long used = -1;
-        long committed = -1;
-        if (m.find()) {
-            committed = Long.parseLong(m.group(1));
-            used = Long.parseLong(m.group(2));
-        }
+    /**
+     * Live heap (the total of {@code jcmd PID GC.class_histogram}, which runs a full GC first and
+     * counts what survived it: unlike GC.run then GC.heap_info, the load cannot allocate in
+     * between), RSS, threads and open files. The histogram's top goes to the log directory, for
+     * looking at what grew.
+     */
+    private Mem mem(long pid, String who, String when) throws IOException, InterruptedException {
+        String histogram = jcmd(pid, "GC.class_histogram");
+        Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+        long live = m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+        Files.writeString(logs.resolve("histogram-" + who + "-" + when.replace(' ', '-') + ".txt"),
+                histogram.lines().limit(40).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
         long rss = -1;
         int threads = -1;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -497,7 +499,7 @@ public class Soak {
         try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             fds = (int) s.count();
         }
-        return new Mem(used, committed, rss, threads, fds);
+        return new Mem(live, rss, threads, fds);
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
@@ -519,8 +521,10 @@ public class Soak {
             return "/status did not answer";
         }
         Map<String, Object> t = (Map<String, Object>) status.get("totals");
-        return "requests " + num(t.get("requests")) + ", by status class " + t.get("statuses") + ", errors "
-                + num(t.get("errors"));
+        StringBuilder classes = new StringBuilder();
+        ((Map<String, Object>) t.get("statuses")).forEach((k, v) -> classes.append(classes.length() == 0 ? "" : ", ")
+                .append(k).append(' ').append(num(v)));
+        return "requests " + num(t.get("requests")) + " (" + classes + "), errors " + num(t.get("errors"));
     }
 
     private boolean inWindow(Failure f) {
@@ -609,17 +613,17 @@ public class Soak {
                     .append(c[0]).append(" | ").append(c[1]).append(" |\n");
         });
 
-        r.append("\nMemory: heap used after a full GC (`jcmd PID GC.run`, then `jcmd PID GC.heap_info`), committed "
-                + "heap, VmRSS, threads and open file descriptors (`/proc/PID/status`, `/proc/PID/fd`), sampled under "
-                + "load. The agent is a new process after every kill: each row is the incarnation alive then.\n\n");
-        r.append("| When | Server heap used / committed (MB) | Server RSS (MB) | Server threads / fds "
-                + "| Agent heap used / committed (MB) | Agent RSS (MB) | Agent threads / fds |\n");
+        r.append("\nMemory, sampled under load: live heap after a full GC (the total of `jcmd PID GC.class_histogram`), "
+                + "VmRSS and threads (`/proc/PID/status`), open file descriptors (`/proc/PID/fd`). Server `-Xmx256m`, agent "
+                + "`-Xmx64m`. The agent is a new process after every kill: each row is the one alive then (at most a "
+                + "minute old).\n\n");
+        r.append("| When | Server live heap (MB) | Server RSS (MB) | Server threads / fds "
+                + "| Agent live heap (MB) | Agent RSS (MB) | Agent threads / fds |\n");
         r.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (Sample s : samples) {
-            r.append(String.format(Locale.ROOT, "| %s (t=%ds) | %s / %s | %s | %d / %d | %s / %s | %s | %d / %d |\n",
-                    s.when, TimeUnit.NANOSECONDS.toSeconds(s.atNanos), mb(s.server.heapUsedKb),
-                    mb(s.server.heapCommittedKb), mb(s.server.rssKb), s.server.threads, s.server.fds,
-                    mb(s.agent.heapUsedKb), mb(s.agent.heapCommittedKb), mb(s.agent.rssKb), s.agent.threads,
+            r.append(String.format(Locale.ROOT, "| %s (t=%ds) | %s | %s | %d / %d | %s | %s | %d / %d |\n",
+                    s.when, TimeUnit.NANOSECONDS.toSeconds(s.atNanos), mb(s.server.liveHeapKb), mb(s.server.rssKb),
+                    s.server.threads, s.server.fds, mb(s.agent.liveHeapKb), mb(s.agent.rssKb), s.agent.threads,
                     s.agent.fds));
         }
         r.append("\nAgent command (started by bench/Soak.java, `WSP_SECRET_KEY` in its environment):\n\n```sh\n")

@@ -56,7 +56,7 @@ stop() {
   # that PID is still our agent (its command line names this run's server port).
   if [[ -f $AGENT_PID_FILE ]]; then
     pid=$(cat "$AGENT_PID_FILE")
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "wsp-agent.jar .*127.0.0.1:${SERVER_PORT:-none}/register"; then
+    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "wsp-agent.jar .*127.0.0.1:${SERVER_PORT:-none}/register"; then
       kill -9 "$pid" 2>/dev/null || true
     fi
   fi
