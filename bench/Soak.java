@@ -196,6 +196,8 @@ public class Soak {
         }
         log("warming up for " + TimeUnit.NANOSECONDS.toSeconds(warmup) + " s");
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(warmup));
+        long[] cpu0 = cpuTicks();
+        long server0 = processTicks(serverPid);
         long t0 = System.nanoTime();
         measuring = true;
         log("measuring for " + TimeUnit.NANOSECONDS.toSeconds(duration) + " s, agent killed every "
@@ -210,8 +212,10 @@ public class Soak {
             since = restartAgent(since);
         }
         sleepUntil(t0 + duration, nextProgress, t0, tallies);
-        samples.add(sample("end", t0));
+        long[] cpu1 = cpuTicks();
+        long server1 = processTicks(serverPid);
         long end = System.nanoTime();
+        samples.add(sample("end", t0));
         measuring = false;
         stopping = true;
         for (Thread t : workers) {
@@ -219,7 +223,10 @@ public class Soak {
         }
         String serverView = serverView();
         stopAgent();
-        String report = report(t0, end, warmup, tallies, serverView);
+        long total = cpu1[1] - cpu0[1];
+        String cpu = total <= 0 ? "?" : String.format(Locale.ROOT, "%.0f%% of all CPUs busy, the wsp server %.0f%%",
+                100.0 * (cpu1[0] - cpu0[0]) / total, 100.0 * (server1 - server0) / total);
+        String report = report(t0, end, warmup, tallies, serverView, cpu);
         System.out.println();
         System.out.println(report);
         Files.writeString(Path.of(need(args, "report")), report);
@@ -511,6 +518,28 @@ public class Soak {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /** Busy and total ticks of all CPUs since boot, from the first line of /proc/stat. */
+    private static long[] cpuTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            long v = Long.parseLong(f[i]);
+            total += v;
+            if (i != 4 && i != 5) { // idle, iowait
+                busy += v;
+            }
+        }
+        return new long[] {busy, total};
+    }
+
+    /** utime + stime of a process, in the same ticks; fields counted after "(comm)". */
+    private static long processTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     // --- report ----------------------------------------------------------------------------------
 
     /** The server's own totals at the end, for comparison with what the callers saw. */
@@ -536,7 +565,7 @@ public class Soak {
         return false;
     }
 
-    private String report(long t0, long end, long warmup, List<Tally> tallies, String serverView) {
+    private String report(long t0, long end, long warmup, List<Tally> tallies, String serverView, String cpu) {
         StringBuilder r = new StringBuilder();
         Map<Type, long[]> lat = new EnumMap<>(Type.class);
         long ok = 0;
@@ -584,6 +613,8 @@ public class Soak {
                 : String.format(Locale.ROOT, "seen gone after %d of %d kills, mean %.2f s", gone, windows.size(),
                         windows.stream().filter(w -> w.poolGone >= 0).mapToLong(w -> w.poolGone - w.kill).average()
                                 .orElse(0) / 1e9));
+        row(r, "CPU during the measured run (/proc/stat; the rest is this load, the agent, the API and any other "
+                + "process on the machine)", cpu);
         row(r, "Server's own count at the end (/status totals, warm-up included)", serverView);
         if (warmupFailures > 0) {
             row(r, "Failures during warm-up (not counted above)", String.valueOf(warmupFailures));
