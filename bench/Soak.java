@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The soak load of {@code bench/soak.sh}: a fixed number of workers send a mixed load through
@@ -492,7 +493,7 @@ public class Soak {
         Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
         long live = m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
         Files.writeString(logs.resolve("histogram-" + who + "-" + when.replace(' ', '-') + ".txt"),
-                histogram.lines().limit(40).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+                histogram.lines().limit(40).collect(Collectors.joining("\n", "", "\n")));
         long rss = -1;
         int threads = -1;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
