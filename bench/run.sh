@@ -33,9 +33,8 @@ else
   OUT=bench/results-quick.md
 fi
 
-SERVER_JAR=wsp-it/target/payara-micro.jar
-WAR=wsp-server-war/target/wsp.war
-AGENT_JAR=wsp-agent/target/wsp-agent.jar
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 LOGS=bench/logs
 # Made once and reused across runs: writing 1 GiB of random bytes costs seconds on every run.
 BIG_FILE=/tmp/wsp-bench-upload-$BIG.bin
@@ -60,18 +59,6 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-die() { echo "bench: $*" >&2; exit 1; }
-
-# Percent of all CPUs busy over 2 s, from /proc/stat. Every process here shares 2 cores, so a build
-# running beside the benchmark halves its figures: measured so results.md can say so.
-cpu_busy_pct() {
-  local a b
-  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
-  sleep 2
-  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
-}
-
 # --- tools and build ---------------------------------------------------------------------------
 if ! command -v wrk >/dev/null; then
   SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
@@ -81,24 +68,9 @@ if ! command -v wrk >/dev/null; then
     { $SUDO apt-get update >>"$LOGS/apt.log" 2>&1 && $SUDO apt-get install -y wrk >>"$LOGS/apt.log" 2>&1; } ||
     die "could not install wrk; see $LOGS/apt.log"
 fi
-for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR"; do
-  if [[ ! -f $f ]]; then
-    echo "building (mvn -B -q package -DskipTests)..."
-    mvn -B -q package -DskipTests
-    break
-  fi
-done
+ensure_built
 
 # --- ports -------------------------------------------------------------------------------------
-port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
-pick_port() { # avoid: a port already picked
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    [[ $p != "${1:-}" ]] && port_free "$p" && { echo "$p"; return; }
-  done
-  die "no free port found"
-}
 BUSY_BEFORE=$(cpu_busy_pct)
 ((BUSY_BEFORE < 10)) || echo "warning: the machine is already ${BUSY_BEFORE}% busy; figures will be low" >&2
 API_PORT=$(pick_port)
@@ -106,34 +78,11 @@ SERVER_PORT=$(pick_port "$API_PORT")
 API=http://127.0.0.1:$API_PORT
 SERVER=http://127.0.0.1:$SERVER_PORT
 # A fresh secret per run: the benchmark must run with the check on, as production does.
-SECRET=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+SECRET=$(random_key)
 
 # --- start -------------------------------------------------------------------------------------
-wait_for() { # url pid what log seconds
-  local deadline=$((SECONDS + $5))
-  while ((SECONDS < deadline)); do
-    kill -0 "$2" 2>/dev/null || die "$3 exited; see $4"
-    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
-    sleep 0.5
-  done
-  die "$3 not up after $5 s; see $4"
-}
-
-CMD_API="java bench/BenchApi.java $API_PORT"
-java bench/BenchApi.java "$API_PORT" >"$LOGS/api.log" 2>&1 &
-API_PID=$!; pids+=("$API_PID")
-
-# The project's pre-boot commands, plus one that binds the listener to loopback (Payara listens on
-# every interface by default); generated so it never drifts from payara-config/.
-PREBOOT=$TMPD/pre-boot-commands.asadmin
-{ cat payara-config/pre-boot-commands.asadmin; echo
-  echo 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1'
-} >"$PREBOOT"
-CMD_SERVER="WSP_SECRET_KEY=\$SECRET java -Xmx256m -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
-# --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
-WSP_SECRET_KEY=$SECRET java -Xmx256m -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
-  --nohazelcast --prebootcommandfile "$PREBOOT" --rootdir "$TMPD/payara" >"$LOGS/server.log" 2>&1 &
-SERVER_PID=$!; pids+=("$SERVER_PID")
+start_api
+start_server "WSP_SECRET_KEY=$SECRET"
 echo "starting API on $API, wsp server on $SERVER (logs in $LOGS/)..."
 wait_for "$API/small" "$API_PID" "the API stand-in" "$LOGS/api.log" 60
 wait_for "$SERVER/status" "$SERVER_PID" "the wsp server" "$LOGS/server.log" 120

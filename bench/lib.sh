@@ -1,0 +1,77 @@
+# Shared by bench/run.sh and bench/soak.sh (sourced, not run): building, free ports, and starting
+# the internal API stand-in and Payara Micro with wsp.war on 127.0.0.1. The caller sets LOGS and
+# TMPD, keeps a `pids` array (this file appends to it) and stops what it started.
+
+SERVER_JAR=wsp-it/target/payara-micro.jar
+WAR=wsp-server-war/target/wsp.war
+AGENT_JAR=wsp-agent/target/wsp-agent.jar
+
+die() { echo "$(basename "$0" .sh): $*" >&2; exit 1; }
+
+# Percent of all CPUs busy over 2 s, from /proc/stat. Every process here shares the machine's
+# cores, so another load beside the run changes its figures: measured so the results can say so.
+cpu_busy_pct() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+
+ensure_built() {
+  local f
+  for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR"; do
+    if [[ ! -f $f ]]; then
+      echo "building (mvn -B -q package -DskipTests)..."
+      mvn -B -q package -DskipTests
+      return
+    fi
+  done
+}
+
+port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+pick_port() { # avoid: a port already picked
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    [[ $p != "${1:-}" ]] && port_free "$p" && { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+
+random_key() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
+
+wait_for() { # url pid what log seconds
+  local deadline=$((SECONDS + $5))
+  while ((SECONDS < deadline)); do
+    kill -0 "$2" 2>/dev/null || die "$3 exited; see $4"
+    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$3 not up after $5 s; see $4"
+}
+
+# Starts bench/BenchApi.java on API_PORT; sets API_PID and CMD_API.
+start_api() {
+  CMD_API="java bench/BenchApi.java $API_PORT"
+  java bench/BenchApi.java "$API_PORT" >"$LOGS/api.log" 2>&1 &
+  API_PID=$!; pids+=("$API_PID")
+}
+
+# Starts Payara Micro with wsp.war on SERVER_PORT, its environment given as NAME=value arguments
+# (values never printed: CMD_SERVER names them as $NAME). Sets SERVER_PID and CMD_SERVER.
+start_server() {
+  local shown=() assignment
+  for assignment in "$@"; do shown+=("${assignment%%=*}=\$${assignment%%=*}"); done
+  # The project's pre-boot commands, plus one that binds the listener to loopback (Payara listens
+  # on every interface by default); generated so it never drifts from payara-config/.
+  PREBOOT=$TMPD/pre-boot-commands.asadmin
+  { cat payara-config/pre-boot-commands.asadmin; echo
+    echo 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1'
+  } >"$PREBOOT"
+  CMD_SERVER="${shown[*]} java -Xmx256m -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
+  # --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
+  env "$@" java -Xmx256m -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
+    --nohazelcast --prebootcommandfile "$PREBOOT" --rootdir "$TMPD/payara" >"$LOGS/server.log" 2>&1 &
+  SERVER_PID=$!; pids+=("$SERVER_PID")
+}
