@@ -18,6 +18,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Where agents connect. The first text message is the greeting that registers the connection in
@@ -38,7 +39,12 @@ public class AgentEndpoint {
     @Inject
     AuthCounters counters;
 
+    @Inject
+    Handshakes handshakes;
+
     private AgentConnection connection;
+    /** What the handshake filter checked for this connection; null when it did not run. */
+    private Handshake handshake;
 
     @OnOpen
     public void open(Session session) {
@@ -49,6 +55,8 @@ public class AgentEndpoint {
             session.setMaxIdleTimeout(0);
         }
         session.setMaxTextMessageBufferSize(WspProtocol.MAX_TEXT_MESSAGE);
+        List<String> token = session.getRequestParameterMap().get(Handshakes.PARAMETER);
+        handshake = handshakes.take(token == null || token.isEmpty() ? null : token.get(0)).orElse(null);
     }
 
     @OnMessage
@@ -60,7 +68,6 @@ public class AgentEndpoint {
         }
         try {
             Greeting greeting = Greeting.parse(message);
-            Handshake handshake = session.getUserPrincipal() instanceof Handshake h ? h : null;
             if (!credentials.permits(handshake == null ? null : handshake.proved(), greeting.agentId())) {
                 refuse(session, greeting.agentId());
                 return;
@@ -70,7 +77,7 @@ public class AgentEndpoint {
             registry.add(connection);
             LOG.log(System.Logger.Level.DEBUG, "{0} registered", connection);
         } catch (ProtocolException e) {
-            LOG.log(System.Logger.Level.WARNING, "agent greeting from {0} refused: {1}", from(session), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "agent greeting from {0} refused: {1}", from(), e.getMessage());
             closeQuietly(session, e.getMessage());
         }
     }
@@ -79,20 +86,20 @@ public class AgentEndpoint {
     private void refuse(Session session, String agentId) {
         counters.registrationRefused();
         LOG.log(System.Logger.Level.WARNING, "agent registration refused from {0}: its key is not for agent id {1}",
-                from(session), agentId);
+                from(), agentId);
         closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");
     }
 
     /** Where the handshake came from, as {@link HandshakeFilter} recorded it. */
-    private static String from(Session session) {
-        return session.getUserPrincipal() instanceof Handshake h ? h.remoteAddress() : "an unchecked handshake";
+    private String from() {
+        return handshake != null ? handshake.remoteAddress() : "an unchecked handshake";
     }
 
     @OnMessage
     public void binary(ByteBuffer frame, boolean last, Session session) {
         if (connection == null) {
             LOG.log(System.Logger.Level.WARNING, "agent connection from {0} closed: binary message before the greeting",
-                    from(session));
+                    from());
             closeQuietly(session, "greeting expected");
             return;
         }

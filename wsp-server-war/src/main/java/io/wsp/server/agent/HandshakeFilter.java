@@ -15,14 +15,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.Principal;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Checks an agent's handshake before the WebSocket upgrade, so the agent gets a plain HTTP error
  * instead of an upgraded connection that is then closed: 401 for an {@code X-SECRET-KEY} that is
  * none of ours, or that belongs to another agent than the one {@code X-PROXY-AGENT-ID} announces;
  * 400 for malformed labels. The Go agent announces no id: its greeting is checked against the key
- * by {@link AgentEndpoint}, which gets what was learnt here as the request's {@link Handshake}.
+ * by {@link AgentEndpoint}, which gets what was learnt here through {@link Handshakes}.
  */
 @WebFilter(urlPatterns = "/register")
 public class HandshakeFilter extends HttpFilter {
@@ -35,6 +38,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     transient AuthCounters counters;
+
+    @Inject
+    transient Handshakes handshakes;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -61,13 +67,42 @@ public class HandshakeFilter extends HttpFilter {
                 return;
             }
         }
-        Handshake handshake = new Handshake(proved, from, labels);
-        chain.doFilter(new HttpServletRequestWrapper(request) {
+        String token = handshakes.put(new Handshake(proved, from, labels));
+        chain.doFilter(withToken(request, token), response);
+    }
+
+    /**
+     * The request as the WebSocket container sees it: its query string is only the handshake's
+     * token, so a query an agent sent itself can never pass for one.
+     */
+    private static HttpServletRequest withToken(HttpServletRequest request, String token) {
+        Map<String, String[]> parameters = Map.of(Handshakes.PARAMETER, new String[] {token});
+        return new HttpServletRequestWrapper(request) {
             @Override
-            public Principal getUserPrincipal() {
-                return handshake;
+            public String getQueryString() {
+                return Handshakes.PARAMETER + "=" + token;
             }
-        }, response);
+
+            @Override
+            public Map<String, String[]> getParameterMap() {
+                return parameters;
+            }
+
+            @Override
+            public String getParameter(String name) {
+                return Handshakes.PARAMETER.equals(name) ? token : null;
+            }
+
+            @Override
+            public String[] getParameterValues(String name) {
+                return Handshakes.PARAMETER.equals(name) ? new String[] {token} : null;
+            }
+
+            @Override
+            public Enumeration<String> getParameterNames() {
+                return Collections.enumeration(List.of(Handshakes.PARAMETER));
+            }
+        };
     }
 
     /** The same answer for every kind of bad key, so a guess learns nothing; the log says which. */
