@@ -40,8 +40,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the check, the
  * name look-up and the request are done by a worker of the forwarder's client executor, which also
- * writes the body; the response is relayed on a worker of the forwarder's relay executor, never on
- * the receive thread; {@link #cancel} may be called from any thread.
+ * writes the body; the response is relayed on a worker of the forwarder's relay executor (for a
+ * request without a body, on that same client worker), never on the receive thread; {@link #cancel}
+ * may be called from any thread.
  */
 public final class Exchange {
 
@@ -159,7 +160,8 @@ public final class Exchange {
     /**
      * Client worker: checks the destination and resolves its host, then performs the request in
      * full duplex: sends the head, starts the response reader on a relay worker, then streams the
-     * body from the pipe; both run at once.
+     * body from the pipe; both run at once. Without a body there is nothing to run at once: the
+     * worker then reads and relays the response itself.
      */
     private void perform(long contentLength) {
         InetAddress address;
@@ -190,7 +192,7 @@ public final class Exchange {
             x.cancel();
             return;
         }
-        sendDuplex(x);
+        sendDuplex(x, contentLength == 0);
     }
 
     /** The guard said no: nothing goes out; the body is drained and the caller gets 403. */
@@ -201,14 +203,24 @@ public final class Exchange {
         relayAsync(() -> sendProblem(403, REFUSED_TITLE, REFUSED_DETAIL));
     }
 
-    private void sendDuplex(Http1Exchange x) {
+    private void sendDuplex(Http1Exchange x, boolean bodiless) {
         try {
             x.sendHead();
         } catch (IOException e) {
             relayAsync(() -> relayFailure(e));
             return;
         }
+        if (bodiless) {
+            // Nothing to stream out: this worker reads the response too, one hand-off fewer per request.
+            sendBody(x);
+            receiveDuplex(x);
+            return;
+        }
         relayAsync(() -> receiveDuplex(x));
+        sendBody(x);
+    }
+
+    private void sendBody(Http1Exchange x) {
         try {
             x.sendBody(pipe.inputStream());
         } catch (IOException e) {
@@ -322,14 +334,23 @@ public final class Exchange {
     private void relayBody(int status, Map<String, List<String>> headers, InputStream body) {
         boolean headSent = false;
         try (body) {
-            sink.sendHead(new ResponseHead(status, HopByHop.endToEnd(headers), contentLength(headers)));
+            long length = contentLength(headers);
+            sink.sendHead(new ResponseHead(status, HopByHop.endToEnd(headers), length));
             headSent = true;
             byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
+            long relayed = 0;
             int n;
             // A frame takes what has arrived so far and no more: a bulk body fills frames, and a
             // stream (SSE) goes out piece by piece as it comes.
             while ((n = body.read(buffer)) >= 0) {
                 n += Frames.fillAvailable(body, buffer, n);
+                relayed += n;
+                if (relayed == length) {
+                    // The frame that completes the announced length ends the message: every message
+                    // costs both sides a send and a receive, and a small body then needs just one.
+                    endWith(ByteBuffer.wrap(buffer, 0, n), body);
+                    return;
+                }
                 if (n > 0) {
                     sink.sendBody(ByteBuffer.wrap(buffer, 0, n), false);
                 }
@@ -342,6 +363,17 @@ public final class Exchange {
                 sink.abort(reason);
             }
         }
+    }
+
+    /**
+     * Sends {@code frame} as the body's last, once the body confirms its end. The HTTP client stops a
+     * body at its Content-Length, so the read only collects the end and never waits.
+     */
+    private void endWith(ByteBuffer frame, InputStream body) throws IOException {
+        if (body.read() >= 0) {
+            throw new IOException("response body longer than its Content-Length");
+        }
+        sink.sendBody(frame, true);
     }
 
     private void sendAgentError(String reason) {

@@ -181,6 +181,18 @@ class ForwarderTest {
     }
 
     @Test
+    void aBodyOfKnownLengthEndsWithItsLastDataFrame() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        Exchange exchange = forwarder.start(head("GET", base + "/hello", 0), sink);
+        exchange.onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals("hello GET", sink.bodyText());
+        assertEquals(1, sink.frames);
+    }
+
+    @Test
     void postBodyGoesOutWithItsContentLength() throws Exception {
         CollectingSink sink = new CollectingSink();
         byte[] body = new byte[3 * WspProtocol.BODY_FRAME_SIZE + 17];

@@ -4,6 +4,7 @@ import io.wsp.protocol.Labels;
 import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.WspProtocol;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -91,21 +92,24 @@ public final class AgentConnection {
     }
 
     public void sendText(String text) throws IOException {
+        send(remote -> remote.sendText(text));
+    }
+
+    public void sendBinary(ByteBuffer frame, boolean last) throws IOException {
+        send(remote -> remote.sendBinary(frame, last));
+    }
+
+    private void send(Send send) throws IOException {
         sendLock.lock();
         try {
-            session.getBasicRemote().sendText(text);
+            LightContextLoader.run(() -> send.to(session.getBasicRemote()));
         } finally {
             sendLock.unlock();
         }
     }
 
-    public void sendBinary(ByteBuffer frame, boolean last) throws IOException {
-        sendLock.lock();
-        try {
-            session.getBasicRemote().sendBinary(frame, last);
-        } finally {
-            sendLock.unlock();
-        }
+    private interface Send {
+        void to(RemoteEndpoint.Basic remote) throws IOException;
     }
 
     /**
@@ -118,7 +122,7 @@ public final class AgentConnection {
         }
         try {
             lastPingNanos = System.nanoTime();
-            session.getBasicRemote().sendPing(ByteBuffer.allocate(0));
+            LightContextLoader.run(() -> session.getBasicRemote().sendPing(ByteBuffer.allocate(0)));
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
