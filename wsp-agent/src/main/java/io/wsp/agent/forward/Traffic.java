@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Traffic {
 
     /** The status classes in the order {@code /metrics} lists them. */
-    public static final String[] CLASSES = {"2xx", "3xx", "4xx", "5xx", "agent_error"};
+    private static final String[] CLASSES = {"2xx", "3xx", "4xx", "5xx", "agent_error"};
 
     private final LongAdder started = new LongAdder();
     private final LongAdder finished = new LongAdder();

@@ -1,6 +1,5 @@
 package io.wsp.server.auth;
 
-import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,17 +66,16 @@ public final class AgentCredentials {
     }
 
     /**
-     * Whether a connection whose handshake proved {@code principal} may register as
-     * {@code agentId}. A missing principal while keys are required means the handshake was not
-     * checked: refused.
+     * Whether a connection whose handshake proved {@code proved} may register as {@code agentId}.
+     * Nothing proved while keys are required means the handshake was not checked: refused.
      */
-    public boolean permits(Principal principal, String agentId) {
+    public boolean permits(AgentPrincipal proved, String agentId) {
         if (!required()) {
             return true;
         }
-        if (!(principal instanceof AgentPrincipal agent)) {
+        if (proved == null) {
             return false;
         }
-        return agent.agentId() == null ? !perAgent.containsKey(agentId) : agent.agentId().equals(agentId);
+        return proved.agentId() == null ? !perAgent.containsKey(agentId) : proved.agentId().equals(agentId);
     }
 }

@@ -1,18 +1,10 @@
 package io.wsp.server.auth;
 
-import java.security.Principal;
-
 /**
- * What an agent's handshake proved, carried from the servlet filter (where the key is known) to
- * the WebSocket endpoint (where the greeting names the agent id).
+ * What an agent's key proved at the handshake.
  *
  * @param agentId       the id the key belongs to; null for the shared secret
- * @param remoteAddress where the handshake came from, for the log when the greeting is refused
+ * @param remoteAddress where the handshake came from
  */
-public record AgentPrincipal(String agentId, String remoteAddress) implements Principal {
-
-    @Override
-    public String getName() {
-        return agentId == null ? "shared-key agent" : "agent " + agentId;
-    }
+public record AgentPrincipal(String agentId, String remoteAddress) {
 }
