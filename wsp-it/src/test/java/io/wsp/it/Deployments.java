@@ -12,7 +12,7 @@ final class Deployments {
     }
 
     static WebArchive wsp() {
-        String path = System.getProperty("wsp.war", "target/wsp.war");
+        String path = System.getProperty("wsp.war", "../wsp-server-war/target/wsp.war");
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(path));
     }
 

@@ -100,7 +100,7 @@ final class PayaraProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
                 "-jar", System.getProperty("wsp.payaraMicroJar", "target/payara-micro.jar"),
-                "--deploy", System.getProperty("wsp.war", "target/wsp.war"), "--contextroot", "/",
+                "--deploy", System.getProperty("wsp.war", "../wsp-server-war/target/wsp.war"), "--contextroot", "/",
                 "--nohazelcast", "--port", String.valueOf(httpPort)));
         command.addAll(httpsOptions);
         command.addAll(List.of("--systemproperties", properties.toString(),
