@@ -1,32 +1,28 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.Labels;
-import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.WspProtocol;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.Session;
+import io.wsp.server.websocket.WebSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One registered WebSocket connection from an agent.
  *
  * <p>Threads: {@link #state} and {@link #idleSince} are written only by the registry under its
  * lock. {@link #receiver} is set by the exchange that holds the connection while BUSY and read on
- * the WebSocket thread. Every send holds {@link #sendLock}, because the exchange holding the
- * connection and the registry's liveness pings both send ({@code RemoteEndpoint.Basic} forbids
- * concurrent sends). {@link #lastHeardNanos} is written on the WebSocket thread.
+ * the WebSocket thread. The exchange holding the connection and the registry's liveness pings
+ * both send; the {@link WebSocket} serialises them. {@link #lastHeardNanos} is written on the
+ * WebSocket thread.
  */
 public final class AgentConnection {
 
     private static final System.Logger LOG = System.getLogger(AgentConnection.class.getName());
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private final Session session;
+    private final WebSocket socket;
     private final String agentId;
     private final int poolIdleSize;
     private final Labels labels;
@@ -38,11 +34,10 @@ public final class AgentConnection {
     private volatile ResponseReceiver receiver;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
-    private final ReentrantLock sendLock = new ReentrantLock();
 
     /** {@code remoteAddress}: where the handshake came from; null when unknown. */
-    public AgentConnection(Session session, String agentId, int poolIdleSize, Labels labels, String remoteAddress) {
-        this.session = session;
+    public AgentConnection(WebSocket socket, String agentId, int poolIdleSize, Labels labels, String remoteAddress) {
+        this.socket = socket;
         this.agentId = agentId;
         this.poolIdleSize = poolIdleSize;
         this.labels = labels;
@@ -92,24 +87,11 @@ public final class AgentConnection {
     }
 
     public void sendText(String text) throws IOException {
-        send(remote -> remote.sendText(text));
+        socket.sendText(text);
     }
 
     public void sendBinary(ByteBuffer frame, boolean last) throws IOException {
-        send(remote -> remote.sendBinary(frame, last));
-    }
-
-    private void send(Send send) throws IOException {
-        sendLock.lock();
-        try {
-            LightContextLoader.run(() -> send.to(session.getBasicRemote()));
-        } finally {
-            sendLock.unlock();
-        }
-    }
-
-    private interface Send {
-        void to(RemoteEndpoint.Basic remote) throws IOException;
+        socket.sendBinary(frame, last);
     }
 
     /**
@@ -117,18 +99,8 @@ public final class AgentConnection {
      * when the ping could not be sent because the connection is broken.
      */
     public boolean ping() {
-        if (!sendLock.tryLock()) {
-            return true;
-        }
-        try {
-            lastPingNanos = System.nanoTime();
-            LightContextLoader.run(() -> session.getBasicRemote().sendPing(ByteBuffer.allocate(0)));
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } finally {
-            sendLock.unlock();
-        }
+        lastPingNanos = System.nanoTime();
+        return socket.ping();
     }
 
     /** Nanos ({@link System#nanoTime}) when anything, a pong included, last came from the agent. */
@@ -146,12 +118,8 @@ public final class AgentConnection {
 
     /** Closes the WebSocket; the endpoint's close callback then deregisters it. */
     public void close(int code, String reason) {
-        try {
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), CloseReasons.fit(reason)));
-            }
-        } catch (IOException | IllegalStateException e) {
-            LOG.log(System.Logger.Level.DEBUG, "close of {0} failed: {1}", this, e.getMessage());
+        if (socket.isOpen()) {
+            socket.close(code, reason);
         }
     }
 

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsp.protocol.Labels;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
-import jakarta.websocket.Session;
-import java.lang.reflect.Proxy;
+import io.wsp.server.websocket.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -38,23 +38,40 @@ class LocalAgentRegistryTest {
         return connection(agent, idleSize, Labels.NONE);
     }
 
-    /** A WebSocket session that only records close(): the registry touches nothing else. */
+    /** A WebSocket that only records close(): the registry touches nothing else. */
     private AgentConnection connection(String agent, int idleSize, Labels labels) {
         AgentConnection[] self = new AgentConnection[1];
-        Session session = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "isOpen" -> !closed.contains(self[0]);
-                    case "close" -> {
-                        synchronized (closed) {
-                            closed.add(self[0]);
-                        }
-                        yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        self[0] = new AgentConnection(session, agent, idleSize, labels, "192.0.2.1");
+        WebSocket socket = new WebSocket() {
+            @Override
+            public void sendText(String message) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void sendBinary(ByteBuffer data, boolean last) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean ping() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                synchronized (closed) {
+                    closed.add(self[0]);
+                }
+            }
+
+            @Override
+            public boolean isOpen() {
+                synchronized (closed) {
+                    return !closed.contains(self[0]);
+                }
+            }
+        };
+        self[0] = new AgentConnection(socket, agent, idleSize, labels, "192.0.2.1");
         return self[0];
     }
 

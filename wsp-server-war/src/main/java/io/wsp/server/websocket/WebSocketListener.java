@@ -1,0 +1,23 @@
+package io.wsp.server.websocket;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What the owner of a {@link ServerWebSocket} hears. Messages arrive on the container's read
+ * thread, one at a time and in order; a listener may block there, which holds back the peer.
+ */
+public interface WebSocketListener {
+
+    void onText(String message);
+
+    /** A piece of a binary message, valid only during the call; {@code last} ends the message. */
+    void onBinary(ByteBuffer chunk, boolean last);
+
+    void onPong();
+
+    /**
+     * Once, when the connection is over for any reason: the peer's close frame, ours, the peer
+     * gone without one ({@code 1006}), or a broken frame.
+     */
+    void onClosed(int code, String reason);
+}
