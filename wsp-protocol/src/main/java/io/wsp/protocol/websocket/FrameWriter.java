@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
- * Writes WebSocket frames to a stream, each followed by a flush: a frame carries a request or a
- * response piece someone is waiting for. Header and payload go out in one write where they fit
+ * Writes WebSocket frames to a stream, each followed by a flush (but see {@link #textThenBinary}):
+ * a frame carries a request or a response piece someone is waiting for. Header and payload go out in one write where they fit
  * the buffer. A client masks every frame with a fresh key (RFC 6455, 5.3), a word at a time.
  * Not thread safe: the owner of the connection serialises its sends.
  */
@@ -35,6 +35,20 @@ public final class FrameWriter {
 
     public void text(String message) throws IOException {
         frame(Opcode.TEXT, true, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+        out.flush();
+    }
+
+    /**
+     * A text message and then a whole binary message, flushed once: a head and a body that are
+     * both at hand (a request without a body, a small response) cost the peer one read.
+     */
+    public void textThenBinary(String message, ByteBuffer data) throws IOException {
+        if (inMessage) {
+            throw new IllegalStateException("a binary message is in progress");
+        }
+        frame(Opcode.TEXT, true, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+        frame(Opcode.BINARY, true, data);
+        out.flush();
     }
 
     /** One fragment of a binary message, {@code data} consumed; {@code last} ends the message. */
@@ -42,14 +56,17 @@ public final class FrameWriter {
         int opcode = inMessage ? Opcode.CONTINUATION : Opcode.BINARY;
         inMessage = !last;
         frame(opcode, last, data);
+        out.flush();
     }
 
     public void ping(ByteBuffer payload) throws IOException {
         frame(Opcode.PING, true, control(payload));
+        out.flush();
     }
 
     public void pong(ByteBuffer payload) throws IOException {
         frame(Opcode.PONG, true, control(payload));
+        out.flush();
     }
 
     /** A close frame; {@code reason} is shortened to what fits. */
@@ -58,6 +75,7 @@ public final class FrameWriter {
         ByteBuffer payload = ByteBuffer.allocate(2 + text.length);
         payload.putShort((short) code).put(text).flip();
         frame(Opcode.CLOSE, true, payload);
+        out.flush();
     }
 
     private static ByteBuffer control(ByteBuffer payload) {
@@ -103,7 +121,6 @@ public final class FrameWriter {
         if (buffer.position() > 0) {
             out.write(buffer.array(), 0, buffer.position());
         }
-        out.flush();
     }
 
     /** Masking keys from a strong generator, drawn in batches: one draw per frame would cost more than the frame. */

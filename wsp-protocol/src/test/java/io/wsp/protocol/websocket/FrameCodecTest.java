@@ -93,6 +93,23 @@ class FrameCodecTest {
     }
 
     @Test
+    void aHeadAndAWholeBodyGoOutInOneFlush() throws Exception {
+        int[] flushes = {0};
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override
+            public void flush() {
+                flushes[0]++;
+            }
+        };
+        new FrameWriter(out, true).textThenBinary("head", ByteBuffer.wrap(random(70_000, 3)));
+        assertEquals(1, flushes[0]);
+        Recorder recorder = new Recorder();
+        new FrameReader(true, MAX_TEXT, recorder).feed(ByteBuffer.wrap(out.toByteArray()));
+        assertEquals(List.of("text head", "binary 70000"), recorder.events);
+        assertArrayEquals(random(70_000, 3), recorder.binaries.get(0));
+    }
+
+    @Test
     void aCloseWithoutCodeReportsNoStatusAndEndsTheStream() throws Exception {
         Recorder recorder = new Recorder();
         FrameReader reader = new FrameReader(false, MAX_TEXT, recorder);

@@ -94,6 +94,11 @@ public final class AgentConnection {
         socket.sendBinary(frame, last);
     }
 
+    /** A head and its whole body, in one write. */
+    public void sendTextThenBinary(String text, ByteBuffer body) throws IOException {
+        socket.sendTextThenBinary(text, body);
+    }
+
     /**
      * Pings the agent unless a send is under way (then traffic is flowing anyway). Returns false
      * when the ping could not be sent because the connection is broken.

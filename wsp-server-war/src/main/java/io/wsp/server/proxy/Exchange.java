@@ -162,7 +162,11 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         record.carriedBy(c.agentId());
         c.bind(this);
         try {
-            c.sendText(codec.encode(head));
+            if (head.contentLength == 0) {
+                c.sendTextThenBinary(codec.encode(head), EMPTY);
+            } else {
+                c.sendText(codec.encode(head));
+            }
         } catch (IOException | RuntimeException e) {
             abandon(c, "sending the request head failed: " + e.getMessage());
             return;
@@ -170,12 +174,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         sendBody(c);
     }
 
-    /** Streams the caller's body to the agent as one binary message of frames. */
+    /** Streams the caller's body to the agent as one binary message of frames (sent with the head when empty). */
     private void sendBody(AgentConnection c) {
         try {
-            if (head.contentLength == 0) {
-                c.sendBinary(EMPTY, true);
-            } else {
+            if (head.contentLength != 0) {
                 pumpBody(c);
             }
         } catch (BodyTooLargeException e) {

@@ -126,6 +126,11 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
         send(w -> w.binary(data, last));
     }
 
+    @Override
+    public void sendTextThenBinary(String message, ByteBuffer data) throws IOException {
+        send(w -> w.textThenBinary(message, data));
+    }
+
     /**
      * Pings the peer unless a send is under way (traffic is flowing then). Returns false when the
      * connection is broken.

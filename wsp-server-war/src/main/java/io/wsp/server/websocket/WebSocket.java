@@ -11,6 +11,9 @@ public interface WebSocket {
     /** A fragment of a binary message, {@code data} consumed; {@code last} ends the message. */
     void sendBinary(ByteBuffer data, boolean last) throws IOException;
 
+    /** A text message and a whole binary message, in one write. */
+    void sendTextThenBinary(String message, ByteBuffer data) throws IOException;
+
     /** Pings unless a send is under way; false when the connection is broken. */
     boolean ping();
 

@@ -53,6 +53,11 @@ class LocalAgentRegistryTest {
             }
 
             @Override
+            public void sendTextThenBinary(String message, ByteBuffer data) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public boolean ping() {
                 throw new UnsupportedOperationException();
             }
