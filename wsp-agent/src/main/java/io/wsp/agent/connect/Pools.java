@@ -68,7 +68,7 @@ public final class Pools implements AutoCloseable {
         }
     }
 
-    /** Closes all connections, then stops every thread of the WebSocket client and of the pools. */
+    /** Closes all connections, then stops the pools' threads. */
     @Override
     public void close() {
         scheduler.shutdownNow();
@@ -80,7 +80,6 @@ public final class Pools implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             dialExecutor.shutdownNow();
-            dialer.close();
         }
     }
 

@@ -3,21 +3,14 @@ package io.wsp.agent.connect;
 import io.wsp.agent.forward.Exchange;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.agent.forward.ResponseSink;
-import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.PongMessage;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.Session;
+import io.wsp.agent.websocket.ClientWebSocket;
+import io.wsp.protocol.websocket.CloseCodes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -27,17 +20,18 @@ import java.nio.ByteBuffer;
  *
  * <p>Threads:
  * <ul>
- * <li>the receive thread (Tyrus) runs {@link #onOpen}, the message handlers and {@link #onClose};
+ * <li>the dialling thread runs {@link #opened}; the socket's reader thread runs the message
+ *     callbacks and {@link #onClose};
  *     it feeds request bodies to the current {@link Exchange} and may block there (backpressure);</li>
  * <li>one relay worker per exchange calls the {@link ResponseSink} methods;</li>
  * <li>the pool and the agent call {@link #close} and {@link #isIdle} from any thread.</li>
  * </ul>
- * Every send holds {@link #sendLock}: {@code RemoteEndpoint.Basic} forbids concurrent sends, and
- * the greeting, two exchanges back to back, and closes come from different threads. The connection
+ * Every send holds {@link #sendLock}: the greeting, two exchanges back to back, and closes come
+ * from different threads, and a response's last frame must leave before the next request's. The connection
  * never calls its {@link Listener} while holding its own lock, so the pool may query it under the
  * pool's lock.
  */
-final class ServerConnection extends Endpoint implements ResponseSink {
+final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
 
     /** Peer closes sooner than this after the greeting, before any request, count as failed attempts. */
     static final long EARLY_CLOSE_NANOS = 2_000_000_000L;
@@ -69,7 +63,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     private final Object sendLock = new Object();
 
     // Guarded by this.
-    private Session session;
+    private ClientWebSocket socket;
     private State state = State.OPENING;
     private Exchange exchange;
     private boolean requestBodyReceived;
@@ -91,31 +85,34 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         this.listener = listener;
     }
 
-    @Override
-    public void onOpen(Session session, EndpointConfig config) {
+    /** The handshake succeeded: greets the server, then starts hearing it. */
+    void opened(ClientWebSocket socket) {
         // Silence counts from the open, not from the dial: a slow handshake must not earn a ping
         // ahead of the greeting.
         heard();
         synchronized (this) {
-            this.session = session;
+            this.socket = socket;
             this.state = State.IDLE;
             this.openedAtNanos = System.nanoTime();
         }
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
-        // Partial: each frame arrives on its own, so a body is never held whole in memory.
-        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> heard());
+        // Reading starts first, so that a close from here on is heard (and reported) by onClose.
+        socket.start(this, WspProtocol.MAX_TEXT_MESSAGE);
         if (!listener.opened(this)) {
             close(CloseCodes.GOING_AWAY, "agent shutting down");
             return;
         }
         try {
             synchronized (sendLock) {
-                session.getBasicRemote().sendText(greeting.encode());
+                socket.sendText(greeting.encode());
             }
         } catch (IOException | RuntimeException e) {
             close(CloseCodes.UNEXPECTED_CONDITION, "greeting failed");
         }
+    }
+
+    @Override
+    public void onPong() {
+        heard();
     }
 
     private void heard() {
@@ -140,21 +137,19 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         if (pingUnanswered && nowNanos - lastPingNanos > intervalNanos) {
             LOG.log(System.Logger.Level.WARNING, "{0} answered no ping for {1} ms: reconnecting", server,
                     String.valueOf((nowNanos - lastPingNanos) / 1_000_000));
-            close(CloseCodes.getCloseCode(WspProtocol.CLOSE_NOT_RESPONDING), "no pong");
+            close(WspProtocol.CLOSE_NOT_RESPONDING, "no pong");
         } else if (!pingUnanswered) {
             lastPingNanos = nowNanos;
             pingUnanswered = true;
-            try {
-                synchronized (sendLock) {
-                    remote().sendPing(ByteBuffer.allocate(0));
-                }
-            } catch (IOException | RuntimeException e) {
+            ClientWebSocket s = current();
+            if (s == null || !s.ping()) {
                 close(CloseCodes.UNEXPECTED_CONDITION, "ping failed");
             }
         }
     }
 
-    private void onText(String text) {
+    @Override
+    public void onText(String text) {
         heard();
         if (!isIdle()) {
             protocolError("text message while a request is in progress");
@@ -188,7 +183,8 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         }
     }
 
-    private void onBinary(ByteBuffer frame, boolean last) {
+    @Override
+    public void onBinary(ByteBuffer frame, boolean last) {
         heard();
         Exchange current;
         synchronized (this) {
@@ -221,7 +217,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     public void sendHead(ResponseHead head) throws IOException {
         String json = codec.encode(head);
         synchronized (sendLock) {
-            remote().sendText(json);
+            open().sendText(json);
         }
     }
 
@@ -237,7 +233,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
                     idle = becomeIdleIfDone();
                 }
             }
-            remote().sendBinary(frame, last);
+            open().sendBinary(frame, last);
         }
         if (idle) {
             listener.stateChanged();
@@ -250,7 +246,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     }
 
     @Override
-    public void onClose(Session session, CloseReason reason) {
+    public void onClose(int code, String reason) {
         Exchange current;
         boolean early;
         synchronized (this) {
@@ -265,15 +261,8 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         if (current != null) {
             current.cancel();
         }
-        LOG.log(System.Logger.Level.INFO, "disconnected from {0}: {1} {2}", server,
-                String.valueOf(reason.getCloseCode().getCode()), reason.getReasonPhrase());
+        LOG.log(System.Logger.Level.INFO, "disconnected from {0}: {1} {2}", server, String.valueOf(code), reason);
         listener.closed(this, early);
-    }
-
-    @Override
-    public void onError(Session session, Throwable error) {
-        LOG.log(System.Logger.Level.WARNING, "connection to {0} failed: {1}", server, error.toString());
-        close(CloseCodes.UNEXPECTED_CONDITION, "connection error");
     }
 
     /** Idle only when both halves of the exchange are complete. Call holding this. */
@@ -294,7 +283,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
      * Closes the connection if it carries no request. Holding the send lock first means a response
      * whose last frame is still being written finishes before the close goes out.
      */
-    void closeIfIdle(CloseReason.CloseCode code, String reason) {
+    void closeIfIdle(int code, String reason) {
         synchronized (sendLock) {
             if (isIdle()) {
                 close(code, reason);
@@ -303,34 +292,27 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     }
 
     /** Closes the connection; its {@link #onClose} then cancels any request in flight. */
-    void close(CloseReason.CloseCode code, String reason) {
-        Session s;
-        synchronized (this) {
-            s = session;
-        }
-        if (s == null || !s.isOpen()) {
-            return;
-        }
-        try {
-            s.close(new CloseReason(code, CloseReasons.fit(reason)));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing {0} failed: {1}", server, e.toString());
+    void close(int code, String reason) {
+        ClientWebSocket s = current();
+        if (s != null && s.isOpen()) {
+            s.close(code, reason);
         }
     }
 
     private void protocolError(String reason) {
         LOG.log(System.Logger.Level.WARNING, "protocol error from {0}: {1}", server, reason);
-        close(CloseCodes.getCloseCode(WspProtocol.CLOSE_PROTOCOL_ERROR), reason);
+        close(WspProtocol.CLOSE_PROTOCOL_ERROR, reason);
     }
 
-    private RemoteEndpoint.Basic remote() throws IOException {
-        Session s;
-        synchronized (this) {
-            s = session;
-        }
+    private synchronized ClientWebSocket current() {
+        return socket;
+    }
+
+    private ClientWebSocket open() throws IOException {
+        ClientWebSocket s = current();
         if (s == null || !s.isOpen()) {
             throw new IOException("connection closed");
         }
-        return s.getBasicRemote();
+        return s;
     }
 }

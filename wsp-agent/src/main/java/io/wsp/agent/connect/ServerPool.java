@@ -3,8 +3,7 @@ package io.wsp.agent.connect;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
-import jakarta.websocket.CloseReason.CloseCodes;
-import jakarta.websocket.DeploymentException;
+import io.wsp.protocol.websocket.CloseCodes;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -17,7 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.glassfish.tyrus.client.exception.DeploymentHandshakeException;
+import io.wsp.agent.websocket.HandshakeException;
 
 /**
  * The connections to one wsp server. Keeps {@code poolIdleSize} idle connections open, never more
@@ -146,7 +145,7 @@ public final class ServerPool implements ServerConnection.Listener {
     private void dial(ServerConnection connection) {
         try {
             dialer.dial(connection, server);
-        } catch (DeploymentException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             dialFailed(connection, e);
         }
     }
@@ -267,8 +266,8 @@ public final class ServerPool implements ServerConnection.Listener {
 
     private static int handshakeStatus(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof DeploymentHandshakeException h) {
-                return h.getHttpStatusCode();
+            if (t instanceof HandshakeException h) {
+                return h.status();
             }
         }
         return -1;

@@ -3,7 +3,7 @@ package io.wsp.server.websocket;
 import io.wsp.protocol.websocket.CloseCodes;
 import io.wsp.protocol.websocket.FrameHandler;
 import io.wsp.protocol.websocket.FrameReader;
-import io.wsp.protocol.websocket.FrameWriter;
+import io.wsp.protocol.websocket.FrameSender;
 import io.wsp.protocol.websocket.WebSocketProtocolException;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The server end of one WebSocket connection, on the Servlet API's HTTP upgrade: frames are read
@@ -22,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * at a time). It answers pings and completes the closing handshake itself; its
  * {@link WebSocketListener} hears messages, pongs and the end.
  *
- * <p>Why not the Jakarta WebSocket API: on Payara its implementation costs more per message than
+ * <p>Why not the Jakarta WebSocket API: on Payara its implementation cost more per message than
  * the rest of a proxied request (it schedules an idle-timer task per message on a managed executor
  * whose context capture scans the class path, and masks byte by byte); see the README, "Measured
  * so far".
@@ -38,7 +37,6 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
-    private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
 
     private WebSocketListener listener;
@@ -46,16 +44,9 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
     private FrameReader reader;
     private WebConnection connection;
     private ServletInputStream in;
-    private volatile FrameWriter writer;
-
-    /** Written under sendLock; read without it, so the read thread never waits for a sender. */
-    private volatile boolean closeSent;
-    private int sentCode;
-    private String sentReason;
+    private volatile FrameSender sender;
     /** The peer's close arrived, or the connection is being dropped: nothing more is read. */
     private volatile boolean readingDone;
-    /** A ping's payload whose pong waits for the sender holding the lock, or null. */
-    private volatile ByteBuffer pendingPong;
 
     /**
      * @param maxTextBytes the largest text message accepted; a larger one closes with 1009
@@ -71,7 +62,7 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
     public void init(WebConnection connection) {
         this.connection = connection;
         try {
-            writer = new FrameWriter(connection.getOutputStream(), false);
+            sender = new FrameSender(connection.getOutputStream(), false);
             in = connection.getInputStream();
             in.setReadListener(this);
         } catch (IOException | RuntimeException e) {
@@ -120,7 +111,6 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
         send(w -> w.text(message));
     }
 
-    /** A fragment of a binary message; {@code last} ends it. */
     @Override
     public void sendBinary(ByteBuffer data, boolean last) throws IOException {
         send(w -> w.binary(data, last));
@@ -131,71 +121,29 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
         send(w -> w.textThenBinary(message, data));
     }
 
-    /**
-     * Pings the peer unless a send is under way (traffic is flowing then). Returns false when the
-     * connection is broken.
-     */
     @Override
     public boolean ping() {
-        if (!sendLock.tryLock()) {
-            return true;
-        }
-        try {
-            if (closeSent) {
-                return false;
-            }
-            writer.ping(ByteBuffer.allocate(0));
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } finally {
-            sendLock.unlock();
-        }
+        FrameSender s = sender;
+        return s != null && s.ping();
     }
 
     /**
      * Starts the closing handshake: sends a close frame, then waits a moment for the peer's before
-     * dropping the connection. Sends nothing more afterwards; the listener hears this code.
+     * dropping the connection. The listener hears this code.
      */
     @Override
     public void close(int code, String reason) {
-        boolean first;
-        if (!lockForClose()) {
+        FrameSender s = sender;
+        if (s == null) {
             drop(code, reason);
             return;
         }
         try {
-            first = !closeSent;
-            if (first) {
-                closeSent = true;
-                sentCode = code;
-                sentReason = reason;
-                FrameWriter w = writer;
-                if (w != null) {
-                    w.close(code, reason);
-                }
+            if (s.close(code, reason, CLOSE_WAIT_MILLIS)) {
+                timer.schedule(() -> drop(code, reason), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
         } catch (IOException | RuntimeException e) {
             drop(code, reason);
-            return;
-        } finally {
-            sendLock.unlock();
-        }
-        if (first) {
-            timer.schedule(() -> drop(code, reason), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * A sender blocked on a peer that does not read holds the lock: after a while the connection
-     * is dropped instead of waiting on it.
-     */
-    private boolean lockForClose() {
-        try {
-            return sendLock.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -204,52 +152,19 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
         return !ended.get();
     }
 
-    private interface Send {
-        void to(FrameWriter writer) throws IOException;
-    }
-
-    private void send(Send send) throws IOException {
-        IOException failed = null;
-        boolean open = false;
-        sendLock.lock();
+    private void send(FrameSender.Send send) throws IOException {
+        FrameSender s = sender;
+        if (s == null) {
+            throw new IOException("WebSocket connection not started");
+        }
         try {
-            open = !closeSent && writer != null;
-            if (open) {
-                send.to(writer);
-            }
+            s.send(send);
+        } catch (FrameSender.ClosedException e) {
+            throw e;
         } catch (IOException e) {
-            failed = e;
-        } finally {
-            sendLock.unlock();
-        }
-        if (!open) {
-            throw new IOException("WebSocket connection closed");
-        }
-        if (failed != null) {
-            // Outside the lock: the listener's clean-up may send on other connections.
-            drop(CloseCodes.ABNORMAL, "write failed: " + failed.getMessage());
-            throw failed;
-        }
-        if (pendingPong != null) {
-            sendPendingPong();
-        }
-    }
-
-    /** Sends the pending pong if nobody else holds the lock; a holder sends it after its frame. */
-    private void sendPendingPong() {
-        while (pendingPong != null && sendLock.tryLock()) {
-            try {
-                ByteBuffer payload = pendingPong;
-                pendingPong = null;
-                if (payload != null && !closeSent) {
-                    writer.pong(payload);
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "pong failed: {0}", e.getMessage());
-                return;
-            } finally {
-                sendLock.unlock();
-            }
+            // Outside the sender's lock: the listener's clean-up may send on other connections.
+            drop(CloseCodes.ABNORMAL, "write failed: " + e.getMessage());
+            throw e;
         }
     }
 
@@ -278,26 +193,21 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
 
         @Override
         public void onText(String message) {
-            if (!closing()) {
+            if (!sender.closeSent()) {
                 listener.onText(message);
             }
         }
 
         @Override
         public void onBinary(ByteBuffer chunk, boolean last) {
-            if (!closing()) {
+            if (!sender.closeSent()) {
                 listener.onBinary(chunk, last);
             }
         }
 
-        /**
-         * Answered at once when nobody is sending; otherwise the current sender answers it when
-         * its frame is out, so the read thread never waits behind a blocked send.
-         */
         @Override
         public void onPing(ByteBuffer payload) {
-            pendingPong = payload;
-            sendPendingPong();
+            sender.pong(payload);
         }
 
         @Override
@@ -309,30 +219,18 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
         @Override
         public void onClose(int code, String reason) {
             readingDone = true;
+            FrameSender s = sender;
             int endCode = code;
             String endReason = reason;
-            if (!lockForClose()) {
-                drop(endCode, endReason);
-                return;
-            }
             try {
-                if (closeSent) {
-                    endCode = sentCode;
-                    endReason = sentReason;
-                } else {
-                    closeSent = true;
-                    writer.close(code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code, "");
+                if (!s.close(code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code, "", CLOSE_WAIT_MILLIS)) {
+                    endCode = s.sentCode();
+                    endReason = s.sentReason();
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "close reply failed: {0}", e.toString());
-            } finally {
-                sendLock.unlock();
             }
             drop(endCode, endReason);
-        }
-
-        private boolean closing() {
-            return closeSent;
         }
     }
 }

@@ -1,0 +1,345 @@
+package io.wsp.agent.websocket;
+
+import io.wsp.protocol.websocket.CloseCodes;
+import io.wsp.protocol.websocket.FrameHandler;
+import io.wsp.protocol.websocket.FrameReader;
+import io.wsp.protocol.websocket.FrameSender;
+import io.wsp.protocol.websocket.WebSocketHandshake;
+import io.wsp.protocol.websocket.WebSocketProtocolException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The agent's end of one WebSocket connection: a blocking socket, one reader thread, and senders
+ * that take turns. It answers pings and completes the closing handshake itself; its
+ * {@link Listener} hears messages, pongs and the end.
+ *
+ * <p>Why not Tyrus (the Jakarta WebSocket client): it masked every byte on its own, most of the
+ * agent's CPU in a bulk transfer, and scheduled an idle-timer task per message.
+ */
+public final class ClientWebSocket {
+
+    /** What the owner hears, on the reader thread, one at a time. */
+    public interface Listener {
+
+        void onText(String message);
+
+        /** A piece of a binary message, valid only during the call; {@code last} ends the message. */
+        void onBinary(ByteBuffer chunk, boolean last);
+
+        void onPong();
+
+        /** Once, when the connection is over: the server's close, ours, or the connection lost (1006). */
+        void onClose(int code, String reason);
+    }
+
+    private static final System.Logger LOG = System.getLogger(ClientWebSocket.class.getName());
+    private static final int MAX_RESPONSE_HEAD = 16 * 1024;
+    /** How long the server gets to answer our close frame before the socket is closed. */
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private final Socket socket;
+    private final String name;
+    private final FrameSender sender;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private Listener listener;
+
+    private ClientWebSocket(Socket socket, String name, ByteBuffer leftover) throws IOException {
+        this.socket = socket;
+        this.name = name;
+        this.sender = new FrameSender(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024 + 14), true);
+        readBuffer.put(leftover).flip();
+    }
+
+    /**
+     * Connects and performs the opening handshake with {@code headers} added; each of connecting
+     * and the handshake (TLS included) may take {@code timeoutMillis}. Reading starts with
+     * {@link #start}, so nothing is heard before the owner is ready.
+     *
+     * @param ssl for {@code wss://}; null for the JVM's default
+     * @throws HandshakeException when the server answers with another status than 101
+     */
+    public static ClientWebSocket connect(URI uri, Map<String, String> headers, SSLContext ssl, int timeoutMillis)
+            throws IOException {
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
+            throw new IOException("not a ws:// or wss:// URL: " + uri);
+        }
+        String host = uri.getHost();
+        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            if (secure) {
+                socket = tls(socket, host, port, ssl);
+            }
+            String key = WebSocketHandshake.newKey();
+            OutputStream out = socket.getOutputStream();
+            out.write(request(uri, host, port, secure, key, headers).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteBuffer leftover = ByteBuffer.allocate(MAX_RESPONSE_HEAD);
+            String head = readHead(socket.getInputStream(), leftover);
+            check(head, key);
+            socket.setSoTimeout(0);
+            return new ClientWebSocket(socket, uri.toString(), leftover.flip());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private static Socket tls(Socket plain, String host, int port, SSLContext ssl) throws IOException {
+        try {
+            SSLContext context = ssl != null ? ssl : SSLContext.getDefault();
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+            SSLParameters parameters = tls.getSSLParameters();
+            // The certificate must name the host we dialled, as a browser checks it.
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return tls;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException("no TLS available", e);
+        }
+    }
+
+    private static String request(URI uri, String host, int port, boolean secure, String key,
+                                  Map<String, String> headers) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        String hostHeader = host.contains(":") ? "[" + host + "]" : host;
+        if (port != (secure ? 443 : 80)) {
+            hostHeader += ":" + port;
+        }
+        StringBuilder request = new StringBuilder(256)
+                .append("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(hostHeader).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: ").append(WebSocketHandshake.VERSION).append("\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        return request.append("\r\n").toString();
+    }
+
+    /** Reads up to the end of the response head; bytes after it (frames already sent) stay in {@code into}. */
+    private static String readHead(InputStream in, ByteBuffer into) throws IOException {
+        byte[] buffer = into.array();
+        int filled = 0;
+        while (true) {
+            int end = headEnd(buffer, filled);
+            if (end >= 0) {
+                into.position(filled);
+                String head = new String(buffer, 0, end, StandardCharsets.ISO_8859_1);
+                into.flip().position(end + 4);
+                into.compact();
+                return head;
+            }
+            if (filled == buffer.length) {
+                throw new IOException("handshake response head over " + MAX_RESPONSE_HEAD + " bytes");
+            }
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
+                throw new IOException("connection closed during the handshake");
+            }
+            filled += n;
+        }
+    }
+
+    private static int headEnd(byte[] buffer, int filled) {
+        for (int i = 0; i + 3 < filled; i++) {
+            if (buffer[i] == '\r' && buffer[i + 1] == '\n' && buffer[i + 2] == '\r' && buffer[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void check(String head, String key) throws IOException {
+        String[] lines = head.split("\r\n");
+        String[] statusLine = lines[0].split(" ", 3);
+        int status;
+        try {
+            status = statusLine.length >= 2 ? Integer.parseInt(statusLine[1]) : -1;
+        } catch (NumberFormatException e) {
+            status = -1;
+        }
+        if (status != 101) {
+            throw new HandshakeException(status, "Response code was not 101: " + status);
+        }
+        String accept = null;
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("sec-websocket-accept")) {
+                accept = lines[i].substring(colon + 1).trim();
+            }
+        }
+        if (!WebSocketHandshake.acceptFor(key).equals(accept)) {
+            throw new IOException("the server's Sec-WebSocket-Accept does not answer our key");
+        }
+    }
+
+    /** Starts the reader thread; messages go to {@code listener} from then on. */
+    public void start(Listener listener, int maxTextBytes) {
+        this.listener = listener;
+        FrameReader reader = new FrameReader(false, maxTextBytes, new Frames());
+        Thread thread = new Thread(() -> read(reader), "wsp-ws " + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void read(FrameReader reader) {
+        try {
+            InputStream in = socket.getInputStream();
+            while (!ended.get()) {
+                if (readBuffer.hasRemaining()) {
+                    reader.feed(readBuffer);
+                }
+                int n = in.read(readBuffer.array());
+                if (n < 0) {
+                    drop(CloseCodes.ABNORMAL, "connection closed by the server without a close frame");
+                    return;
+                }
+                readBuffer.clear().limit(n);
+            }
+        } catch (WebSocketProtocolException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} broke the protocol: {1}", name, e.getMessage());
+            close(e.closeCode(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            drop(CloseCodes.ABNORMAL, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    public void sendText(String message) throws IOException {
+        send(w -> w.text(message));
+    }
+
+    /** A fragment of a binary message, {@code data} consumed; {@code last} ends the message. */
+    public void sendBinary(ByteBuffer data, boolean last) throws IOException {
+        send(w -> w.binary(data, last));
+    }
+
+    /** A text message and a whole binary message, in one write. */
+    public void sendTextThenBinary(String message, ByteBuffer data) throws IOException {
+        send(w -> w.textThenBinary(message, data));
+    }
+
+    /** Pings unless a send is under way; false when the connection is broken. */
+    public boolean ping() {
+        return sender.ping();
+    }
+
+    private void send(FrameSender.Send send) throws IOException {
+        try {
+            sender.send(send);
+        } catch (FrameSender.ClosedException e) {
+            throw e;
+        } catch (IOException e) {
+            drop(CloseCodes.ABNORMAL, "write failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the closing handshake: our close frame, then the server's answer is awaited on the
+     * reader thread for a moment before the socket is closed anyway.
+     */
+    public void close(int code, String reason) {
+        try {
+            if (sender.close(code, reason, CLOSE_WAIT_MILLIS)) {
+                Thread closer = new Thread(() -> {
+                    try {
+                        Thread.sleep(CLOSE_WAIT_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    drop(code, reason);
+                }, "wsp-ws-close " + name);
+                closer.setDaemon(true);
+                closer.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            drop(code, reason);
+        }
+    }
+
+    public boolean isOpen() {
+        return !ended.get();
+    }
+
+    /** Ends the connection without more ado; the listener hears {@code code} unless it heard the end already. */
+    private void drop(int code, String reason) {
+        closeQuietly(socket);
+        if (ended.compareAndSet(false, true) && listener != null) {
+            listener.onClose(code, reason);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a socket failed: {0}", e.toString());
+        }
+    }
+
+    private final class Frames implements FrameHandler {
+
+        @Override
+        public void onText(String message) {
+            if (!sender.closeSent()) {
+                listener.onText(message);
+            }
+        }
+
+        @Override
+        public void onBinary(ByteBuffer chunk, boolean last) {
+            if (!sender.closeSent()) {
+                listener.onBinary(chunk, last);
+            }
+        }
+
+        @Override
+        public void onPing(ByteBuffer payload) {
+            sender.pong(payload);
+        }
+
+        @Override
+        public void onPong(ByteBuffer payload) {
+            listener.onPong();
+        }
+
+        /** The server's close: answered (unless it answers ours), then the socket is closed. */
+        @Override
+        public void onClose(int code, String reason) {
+            int endCode = code;
+            String endReason = reason;
+            try {
+                if (!sender.close(code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code, "", CLOSE_WAIT_MILLIS)) {
+                    endCode = sender.sentCode();
+                    endReason = sender.sentReason();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "close reply to {0} failed: {1}", name, e.toString());
+            }
+            drop(endCode, endReason);
+        }
+    }
+}
