@@ -45,7 +45,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
         boolean opened(ServerConnection connection);
 
         /** The connection became busy or idle. */
-        void stateChanged();
+        void stateChanged(ServerConnection connection);
 
         /** The connection is closed; {@code early} when it closed before serving anything. */
         void closed(ServerConnection connection, boolean early);
@@ -171,7 +171,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
             responseSent = false;
             servedRequest = true;
         }
-        listener.stateChanged();
+        listener.stateChanged(this);
         Exchange started = forwarder.start(head, this);
         boolean closedMeanwhile;
         synchronized (this) {
@@ -208,7 +208,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
                 idle = becomeIdleIfDone();
             }
             if (idle) {
-                listener.stateChanged();
+                listener.stateChanged(this);
             }
         }
     }
@@ -236,7 +236,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
             open().sendBinary(frame, last);
         }
         if (idle) {
-            listener.stateChanged();
+            listener.stateChanged(this);
         }
     }
 

@@ -43,6 +43,8 @@ public final class ServerPool implements ServerConnection.Listener {
     // Guarded by this.
     private final Set<ServerConnection> connecting = new HashSet<>();
     private final Set<ServerConnection> open = new HashSet<>();
+    /** The open connections that are idle, kept as they change: counting them per request cost a lock per connection. */
+    private final Set<ServerConnection> idle = new HashSet<>();
     private final Backoff backoff = new Backoff(Backoff.INITIAL, Backoff.MAX, () -> ThreadLocalRandom.current().nextDouble());
     private long retryAtNanos;
     private boolean retryScheduled;
@@ -104,8 +106,7 @@ public final class ServerPool implements ServerConnection.Listener {
             if (open.isEmpty()) {
                 wanted = connecting.isEmpty() ? 1 : 0;
             } else {
-                int idle = connecting.size() + (int) open.stream().filter(ServerConnection::isIdle).count();
-                wanted = greeting.poolIdleSize() - idle;
+                wanted = greeting.poolIdleSize() - connecting.size() - idle.size();
             }
             wanted = Math.min(wanted, poolMaxSize - connecting.size() - open.size());
             for (int i = 0; i < wanted; i++) {
@@ -184,6 +185,7 @@ public final class ServerPool implements ServerConnection.Listener {
                 return false;
             }
             open.add(connection);
+            idle.add(connection);
             backoff.reset();
             retryAtNanos = 0;
             count = open.size();
@@ -194,7 +196,15 @@ public final class ServerPool implements ServerConnection.Listener {
     }
 
     @Override
-    public void stateChanged() {
+    public void stateChanged(ServerConnection connection) {
+        synchronized (this) {
+            // Its state now, not the one it announced: two threads' announcements may cross.
+            if (connection.isIdle() && open.contains(connection)) {
+                idle.add(connection);
+            } else {
+                idle.remove(connection);
+            }
+        }
         refill();
     }
 
@@ -202,6 +212,7 @@ public final class ServerPool implements ServerConnection.Listener {
     public void closed(ServerConnection connection, boolean early) {
         synchronized (this) {
             open.remove(connection);
+            idle.remove(connection);
             connecting.remove(connection);
             notifyAll();
             if (closed) {
