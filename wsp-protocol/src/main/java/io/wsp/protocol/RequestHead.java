@@ -1,23 +1,18 @@
 package io.wsp.protocol;
 
-import jakarta.json.bind.annotation.JsonbProperty;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON text message that announces a request (Go wsp's {@code HTTPRequest}). */
+/** The JSON text message that announces a request (Go wsp's {@code HTTPRequest}); its JSON is {@link HeadCodec}'s. */
 public final class RequestHead {
 
-    @JsonbProperty("Method")
     public String method;
 
-    @JsonbProperty("URL")
     public String url;
 
-    @JsonbProperty("Header")
     public Map<String, List<String>> header;
 
     /** Body length in bytes, or {@link WspProtocol#UNKNOWN_LENGTH}. */
-    @JsonbProperty("ContentLength")
     public long contentLength = WspProtocol.UNKNOWN_LENGTH;
 
     public RequestHead() {
