@@ -1,0 +1,259 @@
+package io.wsp.agent.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsp.protocol.websocket.CloseCodes;
+import io.wsp.protocol.websocket.FrameHandler;
+import io.wsp.protocol.websocket.FrameReader;
+import io.wsp.protocol.websocket.FrameWriter;
+import io.wsp.protocol.websocket.WebSocketHandshake;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against a server played by hand on a raw socket, byte for byte. */
+class ClientWebSocketTest {
+
+    private final ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+    private final Events events = new Events();
+
+    ClientWebSocketTest() throws IOException {
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+    }
+
+    @Test
+    void anAnswerOtherThan101FailsWithItsStatus() {
+        answerWith(key -> "HTTP/1.1 401 Unauthorized\r\nContent-Length: 13\r\n\r\nunauthorized\n");
+        HandshakeException e = assertThrows(HandshakeException.class, this::connect);
+        assertEquals(401, e.status());
+    }
+
+    @Test
+    void a101ThatDoesNotAnswerOurKeyIsRefused() {
+        answerWith(key -> switching(WebSocketHandshake.acceptFor(WebSocketHandshake.newKey())));
+        IOException e = assertThrows(IOException.class, this::connect);
+        assertFalse(e instanceof HandshakeException, e.toString());
+    }
+
+    @Test
+    void framesSentWithThe101ArriveAndOursReachTheServerMasked() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)),
+                out -> new FrameWriter(out, false).text("hello"));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        assertEquals("text hello", events.next());
+        client.sendText("greeting");
+        client.sendBinary(ByteBuffer.wrap(new byte[70_000]), false);
+        client.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true);
+        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        assertEquals("text greeting", side.next());
+        assertEquals("binary 70003", side.next());
+        assertTrue(side.request.contains("X-Test: yes\r\n"), side.request);
+        assertTrue(side.request.startsWith("GET /register?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.getLocalPort()),
+                side.request);
+    }
+
+    @Test
+    void pingsAreAnsweredAndTheServersCloseIsEchoed() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        FrameWriter toClient = new FrameWriter(side.socket.getOutputStream(), false);
+        toClient.ping(ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("pong p", side.next());
+        toClient.close(CloseCodes.GOING_AWAY, "bye");
+        assertEquals("close 1001 ", side.next());
+        assertEquals("close 1001 bye", events.next());
+        assertFalse(client.isOpen());
+        assertEquals(-1, side.socket.getInputStream().read(), "the client closed the socket");
+    }
+
+    @Test
+    void aConnectionDroppedWithoutACloseFrameEndsWith1006() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        accepted.get(5, TimeUnit.SECONDS).close();
+        assertTrue(events.next().startsWith("close 1006 "));
+        assertThrows(IOException.class, () -> client.sendText("late"));
+    }
+
+    @Test
+    void ourCloseIsSentAndTheSocketClosedOnTheServersAnswer() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        client.close(4000, "caller gone");
+        assertEquals("close 4000 caller gone", side.next());
+        new FrameWriter(side.socket.getOutputStream(), false).close(4000, "");
+        assertEquals("close 4000 caller gone", events.next());
+        assertThrows(IOException.class, () -> client.sendText("after close"));
+    }
+
+    private ClientWebSocket connect() throws IOException {
+        URI uri = URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/register?x=1");
+        return ClientWebSocket.connect(uri, Map.of("X-Test", "yes"), null, 5_000);
+    }
+
+    private static String switching(String accept) {
+        return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n";
+    }
+
+    private interface Answer {
+        String to(String key);
+    }
+
+    private interface After {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private CompletableFuture<Socket> answerWith(Answer answer) {
+        return answerWith(answer, out -> { });
+    }
+
+    /** Accepts one connection, reads its handshake and answers; {@code after} goes out in the same write. */
+    private CompletableFuture<Socket> answerWith(Answer answer, After after) {
+        CompletableFuture<Socket> accepted = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                Socket socket = server.accept();
+                String request = readHead(socket.getInputStream());
+                ServerSide.requests.put(socket, request);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                out.write(answer.to(header(request, "sec-websocket-key")).getBytes(StandardCharsets.US_ASCII));
+                after.write(out);
+                socket.getOutputStream().write(out.toByteArray());
+                socket.getOutputStream().flush();
+                accepted.complete(socket);
+            } catch (IOException e) {
+                accepted.completeExceptionally(e);
+            }
+        }, "test-server");
+        thread.setDaemon(true);
+        thread.start();
+        return accepted;
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed during the handshake");
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    private static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** What the server side reads from the client, as events. */
+    private static final class ServerSide {
+
+        static final Map<Socket, String> requests = new java.util.concurrent.ConcurrentHashMap<>();
+
+        final Socket socket;
+        final String request;
+        private final Events events = new Events();
+        private final FrameReader reader = new FrameReader(true, 1024, events);
+
+        ServerSide(Socket socket) {
+            this.socket = socket;
+            this.request = requests.get(socket);
+        }
+
+        String next() throws Exception {
+            byte[] buffer = new byte[8192];
+            while (events.queue.isEmpty()) {
+                int n = socket.getInputStream().read(buffer);
+                if (n < 0) {
+                    throw new IOException("client closed");
+                }
+                reader.feed(ByteBuffer.wrap(buffer, 0, n));
+            }
+            return events.next();
+        }
+    }
+
+    private static final class Events implements FrameHandler, ClientWebSocket.Listener {
+
+        final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        private final Map<String, Long> partial = new HashMap<>();
+
+        String next() throws InterruptedException {
+            String event = queue.poll(5, TimeUnit.SECONDS);
+            if (event == null) {
+                throw new AssertionError("nothing happened within 5 s");
+            }
+            return event;
+        }
+
+        @Override
+        public void onText(String message) {
+            queue.add("text " + message);
+        }
+
+        @Override
+        public void onBinary(ByteBuffer chunk, boolean last) {
+            long size = partial.merge("binary", (long) chunk.remaining(), Long::sum);
+            if (last) {
+                partial.clear();
+                queue.add("binary " + size);
+            }
+        }
+
+        @Override
+        public void onPing(ByteBuffer payload) {
+            queue.add("ping " + StandardCharsets.UTF_8.decode(payload));
+        }
+
+        @Override
+        public void onPong(ByteBuffer payload) {
+            queue.add("pong " + StandardCharsets.UTF_8.decode(payload));
+        }
+
+        @Override
+        public void onPong() {
+            queue.add("pong");
+        }
+
+        @Override
+        public void onClose(int code, String reason) {
+            queue.add("close " + code + " " + reason);
+        }
+    }
+}
