@@ -7,6 +7,9 @@
 #
 #   bench/run.sh           full run: 10 s cells, 1 GiB bodies (about 3-4 minutes on 2 cores)
 #   bench/run.sh --quick   smoke run: 2 s cells, 256 MiB bodies
+#
+# With WSP_BENCH_GO_SERVER and WSP_BENCH_GO_CLIENT set to the wsp_server and wsp_client binaries of
+# the Go wsp (root-gg/wsp, built by you), its small-GET cells are measured in the same run too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,6 +80,13 @@ API_PORT=$(pick_port)
 SERVER_PORT=$(pick_port "$API_PORT")
 API=http://127.0.0.1:$API_PORT
 SERVER=http://127.0.0.1:$SERVER_PORT
+GO_SERVER_BIN=${WSP_BENCH_GO_SERVER:-}
+GO_CLIENT_BIN=${WSP_BENCH_GO_CLIENT:-}
+if [[ -n $GO_SERVER_BIN || -n $GO_CLIENT_BIN ]]; then
+  [[ -x $GO_SERVER_BIN && -x $GO_CLIENT_BIN ]] || die "WSP_BENCH_GO_SERVER and WSP_BENCH_GO_CLIENT must both be executables"
+  GO_PORT=$(pick_port "$SERVER_PORT")
+  GO=http://127.0.0.1:$GO_PORT
+fi
 # A fresh secret per run: the benchmark must run with the check on, as production does.
 SECRET=$(random_key)
 
@@ -93,6 +103,24 @@ WSP_SECRET_KEY=$SECRET java -Xmx64m -jar "$AGENT_JAR" --server "ws://127.0.0.1:$
   --id bench --pool-idle 64 --pool-max 128 --allow "^${API//./\\.}/" >"$LOGS/agent.log" 2>&1 &
 AGENT_PID=$!; pids+=("$AGENT_PID")
 wait_for "$SERVER/health/ready" "$AGENT_PID" "the agent's registration" "$LOGS/agent.log" 60
+
+if [[ -n ${GO:-} ]]; then
+  # The same pool sizes as our agent; the Go agent's empty whitelist allows every destination.
+  printf 'host: 127.0.0.1\nport: %s\ntimeout: 1000\nidletimeout: 60000\nsecretkey: %s\n' "$GO_PORT" "$SECRET" >"$TMPD/go-server.cfg"
+  printf 'id: bench-go\ntargets:\n  - ws://127.0.0.1:%s/register\npoolidlesize: 64\npoolmaxsize: 128\nsecretkey: %s\n' \
+    "$GO_PORT" "$SECRET" >"$TMPD/go-client.cfg"
+  "$GO_SERVER_BIN" -config "$TMPD/go-server.cfg" >"$LOGS/go-server.log" 2>&1 &
+  pids+=("$!")
+  sleep 1
+  "$GO_CLIENT_BIN" -config "$TMPD/go-client.cfg" >"$LOGS/go-client.log" 2>&1 &
+  pids+=("$!")
+  # The Go server has no readiness endpoint: wait until a request goes through.
+  go_deadline=$((SECONDS + 30))
+  until curl -fsS -o /dev/null --max-time 2 -H "X-PROXY-DESTINATION: $API/small" "$GO/request" 2>/dev/null; do
+    ((SECONDS < go_deadline)) || die "the Go wsp is not serving after 30 s; see $LOGS/go-server.log and $LOGS/go-client.log"
+    sleep 0.5
+  done
+fi
 
 # --- measuring helpers -------------------------------------------------------------------------
 declare -A R   # results, keyed "cell.metric"
@@ -120,6 +148,8 @@ run_wrk() {
   local cmd=(wrk "-t$threads" "-c$conns" "-d${secs}s" --latency -s bench/report.lua)
   if [[ $via == tunnel ]]; then
     cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$SERVER/request")
+  elif [[ $via == go ]]; then
+    cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$GO/request")
   else
     cmd+=("$API$path")
   fi
@@ -194,9 +224,11 @@ run_wrk warm-tunnel-64k 16 "$WARM_DIRECT" tunnel "/bytes?size=65536" norecord
 run_wrk warm-direct 64 "$WARM_DIRECT" direct /small norecord
 
 echo "small GET (${CELL}s per cell)..."
+if [[ -n ${GO:-} ]]; then run_wrk warm-go 64 "$WARM_DIRECT" go /small norecord; fi
 for c in 1 16 64; do
   run_wrk "small-c$c-tunnel" "$c" "$CELL" tunnel /small
   run_wrk "small-c$c-direct" "$c" "$CELL" direct /small
+  if [[ -n ${GO:-} ]]; then run_wrk "small-c$c-go" "$c" "$CELL" go /small; fi
 done
 echo "64 KiB GET, 16 connections..."
 run_wrk 64k-tunnel 16 "$CELL" tunnel "/bytes?size=65536"
@@ -224,7 +256,15 @@ wrk_rows() { # label cell-prefix
     "${R[$d.socket_errors]} / ${R[$d.status_errors]}" "—"
   row "$1" "CPU s per 10k requests: server / agent" "${R[$t.server_cpu]} / ${R[$t.agent_cpu]}" "—" "—"
 }
-for c in 1 16 64; do wrk_rows "small GET (100 B), $c conn" "small-c$c"; done
+for c in 1 16 64; do
+  wrk_rows "small GET (100 B), $c conn" "small-c$c"
+  if [[ -n ${GO:-} ]]; then
+    g=small-c$c-go t=small-c$c-tunnel
+    row "small GET (100 B), $c conn" "Go wsp in Direct: requests/s (wsp / Go wsp)" "${R[$t.rps]}" "${R[$g.rps]}" "$(ratio "${R[$t.rps]}" "${R[$g.rps]}")"
+    row "small GET (100 B), $c conn" "Go wsp in Direct: p50 / p99 latency (ms)" "$(ms "${R[$t.p50_us]}") / $(ms "${R[$t.p99_us]}")" \
+      "$(ms "${R[$g.p50_us]}") / $(ms "${R[$g.p99_us]}")" "—"
+  fi
+done
 wrk_rows "64 KiB GET, 16 conn" 64k
 row "64 KiB GET, 16 conn" "MB/s" "${R[64k-tunnel.mbps]}" "${R[64k-direct.mbps]}" "$(ratio "${R[64k-tunnel.mbps]}" "${R[64k-direct.mbps]}")"
 SIZE_LABEL="$((BIG / 1024 / 1024)) MiB"
@@ -257,6 +297,9 @@ echo "runtime ${RUNTIME}s"
   echo
   echo "Everything ran on this one machine over loopback: wrk/curl, Payara Micro, the agent and the API share its CPUs."
   echo "MB = 10^6 bytes. Tunnel / direct below 1 means slower for req/s and MB/s, above 1 means slower for latency."
+  if [[ -n ${GO:-} ]]; then
+    echo "Rows \"Go wsp in Direct\" put the Go wsp (root-gg/wsp: its server and agent, the same pool sizes) in the Direct column, measured in this run."
+  fi
   echo
   echo "$TABLE"
   echo

@@ -21,12 +21,6 @@ final class ConnectionPool {
      */
     static final int MAX_IDLE_PER_ROUTE = 256;
 
-    /**
-     * Idle for less than this, a connection is taken without the staleness probe (three system
-     * calls): servers close idle keep-alive connections after seconds, not within one, and a
-     * request that still finds its reused connection dead before its body started is retried.
-     */
-    static final long PROBE_AFTER_IDLE_NANOS = 1_000_000_000L;
 
     /** Idle longer than this and a connection is closed: servers drop idle ones too, often silently. */
     static final long MAX_IDLE_NANOS = 30_000_000_000L;
@@ -39,7 +33,6 @@ final class ConnectionPool {
         List<Connection> discarded = new ArrayList<>();
         Connection found = null;
         long now = System.nanoTime();
-        long idleFor = 0;
         synchronized (this) {
             ArrayDeque<Connection> connections = idle.get(route.key());
             while (connections != null && !connections.isEmpty()) {
@@ -48,7 +41,6 @@ final class ConnectionPool {
                     discarded.add(c);
                 } else {
                     found = c;
-                    idleFor = now - c.idleSinceNanos;
                     break;
                 }
             }
@@ -57,7 +49,7 @@ final class ConnectionPool {
             }
         }
         discarded.forEach(Connection::close);
-        if (found != null && idleFor >= PROBE_AFTER_IDLE_NANOS && found.isStale()) {
+        if (found != null && found.isStale()) {
             found.close();
             return take(route);
         }
