@@ -146,6 +146,13 @@ public final class AgentConnection {
         }
     }
 
+    void onReadPause() {
+        ResponseReceiver r = receiver;
+        if (r != null) {
+            r.onReadPause();
+        }
+    }
+
     void onClosed(String reason) {
         ResponseReceiver r = receiver;
         receiver = null;

@@ -91,6 +91,14 @@ final class AgentEndpoint implements WebSocketListener {
     }
 
     @Override
+    public void onReadPause() {
+        AgentConnection c = connection;
+        if (c != null) {
+            c.onReadPause();
+        }
+    }
+
+    @Override
     public void onPong() {
         AgentConnection c = connection;
         if (c != null) {

@@ -11,8 +11,11 @@ public interface ResponseReceiver {
     /** The response head JSON text message. */
     void onResponseHead(String json);
 
-    /** One frame of the response body message; {@code last} ends the message. */
+    /** A piece of the response body message, as it arrived; {@code last} ends the message. */
     void onResponseBody(ByteBuffer frame, boolean last);
+
+    /** Nothing more from the agent is at hand for now: what was written for it should be flushed. */
+    void onReadPause();
 
     /** The connection ended (closed by either side, or failed) while carrying the request. */
     void onConnectionLost(String reason);

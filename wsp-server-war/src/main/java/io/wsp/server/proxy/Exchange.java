@@ -94,6 +94,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     /** Why wsp failed or aborted this exchange; null while it did not. */
     private volatile String error;
     private byte[] copyBuffer;
+    /** Body bytes were written to the caller since the last flush; WebSocket thread only. */
+    private boolean unflushed;
 
     Exchange(AsyncContext async, RequestHead head, AccessRecord record, AgentRegistry registry, HeadCodec codec,
              Timers timers, ServerSettings settings) {
@@ -364,6 +366,11 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         lastBodyNanos = System.nanoTime();
         watchBody(connection, bodyIdleTimeout);
         status = responseHead.statusCode;
+        if (responseHead.contentLength < 0 || responseHead.contentLength > WspProtocol.BODY_FRAME_SIZE / 4) {
+            // A larger body goes out in writes of what arrived until the agent's data pauses
+            // (onReadPause), not in the container's default pieces.
+            response.setBufferSize(WspProtocol.BODY_FRAME_SIZE);
+        }
         response.setStatus(responseHead.statusCode);
         copyHeaders(responseHead.header);
         if (responseHead.contentLength >= 0) {
@@ -419,8 +426,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 out.write(copyBuffer, 0, n);
             }
             if (!last) {
-                // Flush per frame so streamed responses (server-sent events) arrive as they happen.
-                out.flush();
+                // Flushed when the agent's data pauses (onReadPause), not per piece: streamed
+                // responses (server-sent events) still arrive as they happen, bulk ones in large writes.
+                unflushed = true;
             } else if (lengthMismatch()) {
                 LOG.log(System.Logger.Level.WARNING, "request {0}: {1} sent {2} body bytes for Content-Length {3}",
                         requestId, connection, String.valueOf(bodyBytes), String.valueOf(responseHead.contentLength));
@@ -464,6 +472,19 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         LOG.log(System.Logger.Level.WARNING, "request {0}: {1} {2}: {3}: {4}", requestId, head.method, record.destination(),
                 title, detail);
         fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, title, detail);
+    }
+
+    @Override
+    public void onReadPause() {
+        if (!unflushed || finished.get()) {
+            return;
+        }
+        unflushed = false;
+        try {
+            response.getOutputStream().flush();
+        } catch (IOException e) {
+            callerGone("caller went away during the response: " + e.getMessage());
+        }
     }
 
     @Override

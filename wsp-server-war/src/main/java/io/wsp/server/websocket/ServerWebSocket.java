@@ -77,10 +77,13 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
             while (!readingDone && in.isReady()) {
                 int n = in.read(readBuffer.array());
                 if (n < 0) {
-                    break;
+                    return;
                 }
                 readBuffer.clear().limit(n);
                 reader.feed(readBuffer);
+            }
+            if (!readingDone) {
+                listener.onReadPause();
             }
         } catch (WebSocketProtocolException e) {
             readingDone = true;

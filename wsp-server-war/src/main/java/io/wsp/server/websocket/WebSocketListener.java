@@ -16,6 +16,13 @@ public interface WebSocketListener {
     void onPong();
 
     /**
+     * Everything that had arrived was read and delivered; more will come later. Whoever wrote
+     * elsewhere on this connection's behalf flushes now: data stays neither stuck nor split into
+     * a flush per read.
+     */
+    void onReadPause();
+
+    /**
      * Once, when the connection is over for any reason: the peer's close frame, ours, the peer
      * gone without one ({@code 1006}), or a broken frame.
      */
