@@ -120,6 +120,16 @@ public final class InternalApi implements AutoCloseable {
     }
 
     /**
+     * Forgets held requests and releases of earlier tests: a request of theirs that reached
+     * {@code /hold} late would otherwise pass for this test's, and a spare release would answer
+     * this test's first held request at once.
+     */
+    public void forgetHeldRequests() {
+        requestsHeld.clear();
+        holdGate.clear();
+    }
+
+    /**
      * Waits until a download or upload broke off on the API's side, which is how it sees a
      * cancelled internal call. Returns which one ("download" or "upload").
      */

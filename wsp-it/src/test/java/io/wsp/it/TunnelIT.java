@@ -75,6 +75,7 @@ class TunnelIT {
     void connect() {
         wsp = new WspServer(deployment);
         api.forgetBrokenTransfers();
+        api.forgetHeldRequests();
     }
 
     @AfterEach
