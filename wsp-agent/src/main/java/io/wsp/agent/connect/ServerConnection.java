@@ -241,6 +241,23 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
     }
 
     @Override
+    public void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
+        String json = codec.encode(head);
+        boolean idle;
+        synchronized (sendLock) {
+            // Idle before the message leaves, as in sendBody.
+            synchronized (this) {
+                responseSent = true;
+                idle = becomeIdleIfDone();
+            }
+            open().sendTextThenBinary(json, body);
+        }
+        if (idle) {
+            listener.stateChanged(this);
+        }
+    }
+
+    @Override
     public void abort(String reason) {
         close(CloseCodes.UNEXPECTED_CONDITION, reason);
     }

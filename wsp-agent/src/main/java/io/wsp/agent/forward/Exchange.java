@@ -335,10 +335,32 @@ public final class Exchange {
         boolean headSent = false;
         try (body) {
             long length = contentLength(headers);
-            sink.sendHead(new ResponseHead(status, HopByHop.endToEnd(headers), length));
-            headSent = true;
+            ResponseHead responseHead = new ResponseHead(status, HopByHop.endToEnd(headers), length);
             byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
             long relayed = 0;
+            if (length >= 0 && length <= buffer.length) {
+                // A small body is read before the head leaves, so that both go in one write. It
+                // comes right behind its head; if it does not, the caller waits for the head
+                // instead of for the body, under the same timeouts.
+                relayed = body.readNBytes(buffer, 0, (int) length);
+                if (relayed == length && body.read() < 0) {
+                    sink.sendHeadAndBody(responseHead, ByteBuffer.wrap(buffer, 0, (int) relayed));
+                    return;
+                }
+                sink.sendHead(responseHead);
+                headSent = true;
+                if (relayed == length) {
+                    throw new IOException("response body longer than its Content-Length");
+                }
+                // Shorter than announced: sent as read, ended as any body that ends early.
+                if (relayed > 0) {
+                    sink.sendBody(ByteBuffer.wrap(buffer, 0, (int) relayed), false);
+                }
+                sink.sendBody(ByteBuffer.allocate(0), true);
+                return;
+            }
+            sink.sendHead(responseHead);
+            headSent = true;
             int n;
             // A frame takes what has arrived so far and no more: a bulk body fills frames, and a
             // stream (SSE) goes out piece by piece as it comes.

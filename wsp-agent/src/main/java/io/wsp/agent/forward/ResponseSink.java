@@ -17,6 +17,16 @@ public interface ResponseSink {
     void sendBody(ByteBuffer frame, boolean last) throws IOException;
 
     /**
+     * The head and the whole body at once, where both are at hand: one write instead of two for
+     * the sender, one read instead of two for the server. The same as {@link #sendHead} followed
+     * by a last {@link #sendBody}.
+     */
+    default void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
+        sendHead(head);
+        sendBody(body, true);
+    }
+
+    /**
      * The response cannot be completed (the internal response broke after its head went out, or a
      * send failed): the peer can only learn this by losing the connection.
      */

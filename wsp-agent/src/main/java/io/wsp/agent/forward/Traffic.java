@@ -73,6 +73,15 @@ public final class Traffic {
             }
 
             @Override
+            public void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
+                int size = body.remaining();
+                sink.sendHeadAndBody(head, body);
+                responses[classOf(head.statusCode)].increment();
+                responseBytes.add(size);
+                end();
+            }
+
+            @Override
             public void abort(String reason) {
                 sink.abort(reason);
                 if (end()) {
