@@ -1,9 +1,10 @@
 package io.wsp.agent.websocket;
 
 import io.wsp.protocol.websocket.CloseCodes;
-import io.wsp.protocol.websocket.FrameHandler;
 import io.wsp.protocol.websocket.FrameReader;
 import io.wsp.protocol.websocket.FrameSender;
+import io.wsp.protocol.websocket.MessageListener;
+import io.wsp.protocol.websocket.PeerFrames;
 import io.wsp.protocol.websocket.WebSocketHandshake;
 import io.wsp.protocol.websocket.WebSocketProtocolException;
 import java.io.BufferedOutputStream;
@@ -33,14 +34,7 @@ import javax.net.ssl.SSLSocket;
 public final class ClientWebSocket {
 
     /** What the owner hears, on the reader thread, one at a time. */
-    public interface Listener {
-
-        void onText(String message);
-
-        /** A piece of a binary message, valid only during the call; {@code last} ends the message. */
-        void onBinary(ByteBuffer chunk, boolean last);
-
-        void onPong();
+    public interface Listener extends MessageListener {
 
         /** Once, when the connection is over: the server's close, ours, or the connection lost (1006). */
         void onClose(int code, String reason);
@@ -199,7 +193,8 @@ public final class ClientWebSocket {
     /** Starts the reader thread; messages go to {@code listener} from then on. */
     public void start(Listener listener, int maxTextBytes) {
         this.listener = listener;
-        FrameReader reader = new FrameReader(false, maxTextBytes, new Frames());
+        FrameReader reader = new FrameReader(false, maxTextBytes,
+                new PeerFrames(sender, CLOSE_WAIT_MILLIS, listener, this::drop));
         Thread thread = new Thread(() -> read(reader), "wsp-ws " + name);
         thread.setDaemon(true);
         thread.start();
@@ -297,49 +292,6 @@ public final class ClientWebSocket {
             socket.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing a socket failed: {0}", e.toString());
-        }
-    }
-
-    private final class Frames implements FrameHandler {
-
-        @Override
-        public void onText(String message) {
-            if (!sender.closeSent()) {
-                listener.onText(message);
-            }
-        }
-
-        @Override
-        public void onBinary(ByteBuffer chunk, boolean last) {
-            if (!sender.closeSent()) {
-                listener.onBinary(chunk, last);
-            }
-        }
-
-        @Override
-        public void onPing(ByteBuffer payload) {
-            sender.pong(payload);
-        }
-
-        @Override
-        public void onPong(ByteBuffer payload) {
-            listener.onPong();
-        }
-
-        /** The server's close: answered (unless it answers ours), then the socket is closed. */
-        @Override
-        public void onClose(int code, String reason) {
-            int endCode = code;
-            String endReason = reason;
-            try {
-                if (!sender.close(code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code, "", CLOSE_WAIT_MILLIS)) {
-                    endCode = sender.sentCode();
-                    endReason = sender.sentReason();
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "close reply to {0} failed: {1}", name, e.toString());
-            }
-            drop(endCode, endReason);
         }
     }
 }

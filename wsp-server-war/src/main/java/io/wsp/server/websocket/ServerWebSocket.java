@@ -1,9 +1,9 @@
 package io.wsp.server.websocket;
 
 import io.wsp.protocol.websocket.CloseCodes;
-import io.wsp.protocol.websocket.FrameHandler;
 import io.wsp.protocol.websocket.FrameReader;
 import io.wsp.protocol.websocket.FrameSender;
+import io.wsp.protocol.websocket.PeerFrames;
 import io.wsp.protocol.websocket.WebSocketProtocolException;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The server end of one WebSocket connection, on the Servlet API's HTTP upgrade: frames are read
  * as the container reports data (non-blocking) and written by whoever sends (blocking, one sender
- * at a time). It answers pings and completes the closing handshake itself; its
+ * at a time). It answers pings and completes the closing handshake itself ({@link PeerFrames}); its
  * {@link WebSocketListener} hears messages, pongs and the end.
  *
  * <p>Why not the Jakarta WebSocket API: on Payara its implementation cost more per message than
@@ -41,6 +41,7 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
 
     private WebSocketListener listener;
     private ScheduledExecutorService timer;
+    private int maxTextBytes;
     private FrameReader reader;
     private WebConnection connection;
     private ServletInputStream in;
@@ -55,14 +56,16 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
     public void start(WebSocketListener listener, int maxTextBytes, ScheduledExecutorService timer) {
         this.listener = listener;
         this.timer = timer;
-        this.reader = new FrameReader(true, maxTextBytes, new Frames());
+        this.maxTextBytes = maxTextBytes;
     }
 
     @Override
     public void init(WebConnection connection) {
         this.connection = connection;
         try {
-            sender = new FrameSender(connection.getOutputStream(), false);
+            FrameSender s = new FrameSender(connection.getOutputStream(), false);
+            sender = s;
+            reader = new FrameReader(true, maxTextBytes, new PeerFrames(s, CLOSE_WAIT_MILLIS, listener, this::drop));
             in = connection.getInputStream();
             in.setReadListener(this);
         } catch (IOException | RuntimeException e) {
@@ -188,52 +191,6 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
     private void end(int code, String reason) {
         if (ended.compareAndSet(false, true) && listener != null) {
             listener.onClosed(code, reason);
-        }
-    }
-
-    /** Frames as the reader finds them: control frames handled here, messages passed on. */
-    private final class Frames implements FrameHandler {
-
-        @Override
-        public void onText(String message) {
-            if (!sender.closeSent()) {
-                listener.onText(message);
-            }
-        }
-
-        @Override
-        public void onBinary(ByteBuffer chunk, boolean last) {
-            if (!sender.closeSent()) {
-                listener.onBinary(chunk, last);
-            }
-        }
-
-        @Override
-        public void onPing(ByteBuffer payload) {
-            sender.pong(payload);
-        }
-
-        @Override
-        public void onPong(ByteBuffer payload) {
-            listener.onPong();
-        }
-
-        /** The peer's close: answered (unless it answers ours), then the connection ends. */
-        @Override
-        public void onClose(int code, String reason) {
-            readingDone = true;
-            FrameSender s = sender;
-            int endCode = code;
-            String endReason = reason;
-            try {
-                if (!s.close(code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code, "", CLOSE_WAIT_MILLIS)) {
-                    endCode = s.sentCode();
-                    endReason = s.sentReason();
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "close reply failed: {0}", e.toString());
-            }
-            drop(endCode, endReason);
         }
     }
 }

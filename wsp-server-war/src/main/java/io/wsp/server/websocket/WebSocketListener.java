@@ -1,19 +1,12 @@
 package io.wsp.server.websocket;
 
-import java.nio.ByteBuffer;
+import io.wsp.protocol.websocket.MessageListener;
 
 /**
  * What the owner of a {@link ServerWebSocket} hears. Messages arrive on the container's read
  * thread, one at a time and in order; a listener may block there, which holds back the peer.
  */
-public interface WebSocketListener {
-
-    void onText(String message);
-
-    /** A piece of a binary message, valid only during the call; {@code last} ends the message. */
-    void onBinary(ByteBuffer chunk, boolean last);
-
-    void onPong();
+public interface WebSocketListener extends MessageListener {
 
     /**
      * Everything that had arrived was read and delivered; more will come later. Whoever wrote
