@@ -16,9 +16,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -42,6 +47,9 @@ public final class ClientWebSocket {
 
     private static final System.Logger LOG = System.getLogger(ClientWebSocket.class.getName());
     private static final int MAX_RESPONSE_HEAD = 16 * 1024;
+    /** Enough of a refusal's body to say why on a log line; the rest is not read. */
+    private static final int MAX_REFUSAL_BODY = 200;
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     /** How long the server gets to answer our close frame before the socket is closed. */
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
@@ -73,23 +81,29 @@ public final class ClientWebSocket {
         if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
             throw new IOException("not a ws:// or wss:// URL: " + uri);
         }
+        // The URI keeps an IPv6 literal in brackets: right for the Host header, not for the socket.
         String host = uri.getHost();
+        if (host == null) {
+            throw new IOException("no host in " + uri);
+        }
+        String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.connect(new InetSocketAddress(address, port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             if (secure) {
-                socket = tls(socket, host, port, ssl);
+                socket = tls(socket, address, port, ssl);
             }
             String key = WebSocketHandshake.newKey();
             OutputStream out = socket.getOutputStream();
             out.write(request(uri, host, port, secure, key, headers).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             ByteBuffer leftover = ByteBuffer.allocate(MAX_RESPONSE_HEAD);
-            String head = readHead(socket.getInputStream(), leftover);
-            check(head, key);
+            InputStream in = socket.getInputStream();
+            String head = readHead(in, leftover);
+            check(head, key, leftover, in);
             socket.setSoTimeout(0);
             return new ClientWebSocket(socket, uri.toString(), leftover.flip());
         } catch (IOException | RuntimeException e) {
@@ -105,11 +119,28 @@ public final class ClientWebSocket {
             SSLParameters parameters = tls.getSSLParameters();
             // The certificate must name the host we dialled, as a browser checks it.
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            serverName(host).ifPresent(name -> parameters.setServerNames(List.of(name)));
             tls.setSSLParameters(parameters);
             tls.startHandshake();
             return tls;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IOException("no TLS available", e);
+        }
+    }
+
+    /**
+     * The host name for SNI, so a server with several certificates picks this host's. The JDK
+     * sends one by itself only for names with a dot; {@code localhost} or a single-label name of
+     * an internal network would go without. IP literals never carry one (RFC 6066, 3).
+     */
+    private static Optional<SNIServerName> serverName(String host) {
+        if (host.contains(":") || IPV4_LITERAL.matcher(host).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SNIHostName(host));
+        } catch (IllegalArgumentException notAHostName) {
+            return Optional.empty();
         }
     }
 
@@ -119,7 +150,7 @@ public final class ClientWebSocket {
         if (uri.getRawQuery() != null) {
             path += "?" + uri.getRawQuery();
         }
-        String hostHeader = host.contains(":") ? "[" + host + "]" : host;
+        String hostHeader = host;
         if (port != (secure ? 443 : 80)) {
             hostHeader += ":" + port;
         }
@@ -166,7 +197,7 @@ public final class ClientWebSocket {
         return -1;
     }
 
-    private static void check(String head, String key) throws IOException {
+    private static void check(String head, String key, ByteBuffer leftover, InputStream in) throws IOException {
         String[] lines = head.split("\r\n");
         String[] statusLine = lines[0].split(" ", 3);
         int status;
@@ -176,18 +207,54 @@ public final class ClientWebSocket {
             status = -1;
         }
         if (status != 101) {
-            throw new HandshakeException(status, "Response code was not 101: " + status);
+            String body = refusalBody(header(lines, "content-length"), leftover, in);
+            throw new HandshakeException(status, "Response code was not 101: " + status
+                    + (body.isEmpty() ? "" : " (" + body + ")"));
         }
-        String accept = null;
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("sec-websocket-accept")) {
-                accept = lines[i].substring(colon + 1).trim();
-            }
-        }
-        if (!WebSocketHandshake.acceptFor(key).equals(accept)) {
+        if (!WebSocketHandshake.acceptFor(key).equals(header(lines, "sec-websocket-accept"))) {
             throw new IOException("the server's Sec-WebSocket-Accept does not answer our key");
         }
+    }
+
+    /** The value of the last header field called {@code name} (lower case), or null. */
+    private static String header(String[] lines, String name) {
+        String value = null;
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+                value = lines[i].substring(colon + 1).trim();
+            }
+        }
+        return value;
+    }
+
+    /**
+     * The start of a refusal's body on one line, for the log: a proxy's or server's page often
+     * says why. Only what the Content-Length promises is awaited (under the handshake timeout),
+     * and never more than {@link #MAX_REFUSAL_BODY} bytes; a body that stops short is cut there.
+     */
+    private static String refusalBody(String contentLength, ByteBuffer leftover, InputStream in) {
+        int wanted = Math.min(leftover.position(), MAX_REFUSAL_BODY);
+        if (contentLength != null) {
+            try {
+                wanted = (int) Math.max(0, Math.min(Long.parseLong(contentLength), MAX_REFUSAL_BODY));
+            } catch (NumberFormatException e) {
+                // Not a length we can trust: keep to what is already read.
+            }
+        }
+        try {
+            while (leftover.position() < wanted) {
+                int n = in.read(leftover.array(), leftover.position(), wanted - leftover.position());
+                if (n < 0) {
+                    break;
+                }
+                leftover.position(leftover.position() + n);
+            }
+        } catch (IOException e) {
+            // The status is what matters; the body was only for the log line.
+        }
+        String body = new String(leftover.array(), 0, Math.min(leftover.position(), wanted), StandardCharsets.UTF_8);
+        return body.replaceAll("\\p{Cntrl}+", " ").strip();
     }
 
     /** Starts the reader thread; messages go to {@code listener} from then on. */
@@ -281,8 +348,11 @@ public final class ClientWebSocket {
 
     /** Ends the connection without more ado; the listener hears {@code code} unless it heard the end already. */
     private void drop(int code, String reason) {
+        // Ended before the socket closes: the reader's read then fails, and its own drop (1006,
+        // "Socket closed") must not win over the code this one reports.
+        boolean first = ended.compareAndSet(false, true);
         closeQuietly(socket);
-        if (ended.compareAndSet(false, true) && listener != null) {
+        if (first && listener != null) {
             listener.onClose(code, reason);
         }
     }

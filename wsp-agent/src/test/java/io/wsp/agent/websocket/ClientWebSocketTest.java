@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wsp.agent.TestStores;
 import io.wsp.protocol.websocket.CloseCodes;
 import io.wsp.protocol.websocket.FrameHandler;
 import io.wsp.protocol.websocket.FrameReader;
@@ -20,14 +22,20 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a server played by hand on a raw socket, byte for byte. */
 class ClientWebSocketTest {
@@ -48,6 +56,17 @@ class ClientWebSocketTest {
         answerWith(key -> "HTTP/1.1 401 Unauthorized\r\nContent-Length: 13\r\n\r\nunauthorized\n");
         HandshakeException e = assertThrows(HandshakeException.class, this::connect);
         assertEquals(401, e.status());
+    }
+
+    @Test
+    void aRefusalNamesTheStartOfItsBodyOnOneLine() {
+        String body = "{\"title\": \"Agent key refused\",\n" + "x".repeat(5_000) + "}";
+        answerWith(key -> "HTTP/1.1 403 Forbidden\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        HandshakeException e = assertThrows(HandshakeException.class, this::connect);
+        assertEquals(403, e.status());
+        assertTrue(e.getMessage().startsWith("Response code was not 101: 403 ({\"title\": \"Agent key refused\", xxx"),
+                e.getMessage());
+        assertTrue(e.getMessage().length() < 300, "bounded: " + e.getMessage().length());
     }
 
     @Test
@@ -73,6 +92,30 @@ class ClientWebSocketTest {
         assertTrue(side.request.contains("X-Test: yes\r\n"), side.request);
         assertTrue(side.request.startsWith("GET /register?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.getLocalPort()),
                 side.request);
+    }
+
+    @Test
+    void aBinaryMessageFromTheServerArrivesPieceByPiece() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        FrameWriter toClient = new FrameWriter(accepted.get(5, TimeUnit.SECONDS).getOutputStream(), false);
+        toClient.binary(ByteBuffer.wrap(new byte[200_000]), false);
+        toClient.binary(ByteBuffer.allocate(0), true);
+        assertEquals("binary 200000", events.next());
+        assertTrue(events.pieces > 2, "a 64 KiB read buffer cannot hold it whole: " + events.pieces);
+    }
+
+    @Test
+    void aMaskedFrameFromTheServerIsAProtocolError() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        new FrameWriter(side.socket.getOutputStream(), true).text("masked");
+        assertEquals("close 1002 masked server frame", side.next());
+        assertEquals("close 1002 masked server frame", events.next());
+        assertTrue(events.queue.isEmpty(), "the text never reached the listener: " + events.queue);
     }
 
     @Test
@@ -114,6 +157,56 @@ class ClientWebSocketTest {
         assertThrows(IOException.class, () -> client.sendText("after close"));
     }
 
+    @Test
+    void ourCloseEndsTheConnectionWhenTheServerNeverAnswersIt() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        client.start(events, 1024);
+        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        long start = System.nanoTime();
+        client.close(CloseCodes.GOING_AWAY, "shutting down");
+        assertEquals("close 1001 shutting down", side.next());
+        assertEquals("close 1001 shutting down", events.next());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4), "closed after a short wait");
+        assertEquals(-1, side.socket.getInputStream().read(), "the client closed the socket");
+    }
+
+    @Test
+    void anIpv6LiteralIsDialledAndNamedInBracketsInTheHostHeader() throws Exception {
+        ServerSocket v6;
+        try {
+            v6 = new ServerSocket(0, 4, InetAddress.getByName("::1"));
+        } catch (IOException noIpv6) {
+            assumeTrue(false, "no IPv6 loopback here: " + noIpv6);
+            return;
+        }
+        try (v6) {
+            CompletableFuture<Socket> accepted = answerWith(v6, key -> switching(WebSocketHandshake.acceptFor(key)),
+                    out -> { });
+            URI uri = URI.create("ws://[::1]:" + v6.getLocalPort() + "/register");
+            ClientWebSocket.connect(uri, Map.of(), null, 5_000).close(CloseCodes.NORMAL, "");
+            String request = new ServerSide(accepted.get(5, TimeUnit.SECONDS)).request;
+            assertTrue(request.contains("\r\nHost: [::1]:" + v6.getLocalPort() + "\r\n"), request);
+        }
+    }
+
+    @Test
+    void overTlsTheHostNameGoesOutForSni(@TempDir Path dir) throws Exception {
+        Path keys = TestStores.keyStore(dir.resolve("server.p12"), "store-pw", "server", "dns:localhost");
+        Path trust = TestStores.trustStore(dir.resolve("trust.p12"), "store-pw", keys, "store-pw");
+        try (ServerSocket tls = TestStores.context(keys, "store-pw", null, null).getServerSocketFactory()
+                .createServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Socket> accepted = answerWith(tls, key -> switching(WebSocketHandshake.acceptFor(key)),
+                    out -> { });
+            URI uri = URI.create("wss://localhost:" + tls.getLocalPort() + "/register");
+            ClientWebSocket.connect(uri, Map.of(), TestStores.context(null, null, trust, "store-pw"), 5_000)
+                    .close(CloseCodes.NORMAL, "");
+            SSLSocket socket = (SSLSocket) accepted.get(5, TimeUnit.SECONDS);
+            assertEquals(List.of(new SNIHostName("localhost")),
+                    ((ExtendedSSLSession) socket.getSession()).getRequestedServerNames());
+        }
+    }
+
     private ClientWebSocket connect() throws IOException {
         URI uri = URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/register?x=1");
         return ClientWebSocket.connect(uri, Map.of("X-Test", "yes"), null, 5_000);
@@ -138,6 +231,10 @@ class ClientWebSocketTest {
 
     /** Accepts one connection, reads its handshake and answers; {@code after} goes out in the same write. */
     private CompletableFuture<Socket> answerWith(Answer answer, After after) {
+        return answerWith(server, answer, after);
+    }
+
+    private static CompletableFuture<Socket> answerWith(ServerSocket server, Answer answer, After after) {
         CompletableFuture<Socket> accepted = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -213,6 +310,8 @@ class ClientWebSocketTest {
 
         final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         private final Map<String, Long> partial = new HashMap<>();
+        /** How many pieces binary messages arrived in; read once the message is heard. */
+        volatile int pieces;
 
         String next() throws InterruptedException {
             String event = queue.poll(5, TimeUnit.SECONDS);
@@ -229,6 +328,7 @@ class ClientWebSocketTest {
 
         @Override
         public void onBinary(ByteBuffer chunk, boolean last) {
+            pieces++;
             long size = partial.merge("binary", (long) chunk.remaining(), Long::sum);
             if (last) {
                 partial.clear();
