@@ -336,9 +336,12 @@ public final class Exchange {
         try (body) {
             long length = contentLength(headers);
             ResponseHead responseHead = new ResponseHead(status, HopByHop.endToEnd(headers), length);
-            byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
+            boolean small = length >= 0 && length <= WspProtocol.BODY_FRAME_SIZE;
+            // Sized to the body when it is small: a 64 KiB buffer per small response made the
+            // agent's collector run dozens of times a second under load.
+            byte[] buffer = new byte[small ? (int) Math.max(length, 1) : WspProtocol.BODY_FRAME_SIZE];
             long relayed = 0;
-            if (length >= 0 && length <= buffer.length) {
+            if (small) {
                 // A small body is read before the head leaves, so that both go in one write. It
                 // comes right behind its head; if it does not, the caller waits for the head
                 // instead of for the body, under the same timeouts.

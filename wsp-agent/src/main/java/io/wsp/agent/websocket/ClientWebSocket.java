@@ -7,7 +7,6 @@ import io.wsp.protocol.websocket.MessageListener;
 import io.wsp.protocol.websocket.PeerFrames;
 import io.wsp.protocol.websocket.WebSocketHandshake;
 import io.wsp.protocol.websocket.WebSocketProtocolException;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +62,7 @@ public final class ClientWebSocket {
     private ClientWebSocket(Socket socket, String name, ByteBuffer leftover) throws IOException {
         this.socket = socket;
         this.name = name;
-        this.sender = new FrameSender(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024 + 14), true);
+        this.sender = new FrameSender(socket.getOutputStream(), true);
         readBuffer.put(leftover).flip();
     }
 

@@ -9,8 +9,10 @@ import java.security.SecureRandom;
 
 /**
  * Writes WebSocket frames to a stream, each followed by a flush (but see {@link #textThenBinary}):
- * a frame carries a request or a response piece someone is waiting for. Header and payload go out in one write where they fit
- * the buffer. A client masks every frame with a fresh key (RFC 6455, 5.3), a word at a time.
+ * a frame carries a request or a response piece someone is waiting for. Frames are assembled in
+ * one buffer, so header and payload (and a head with its body) go out in one write where they
+ * fit; the stream needs no buffer of its own. A client masks every frame with a fresh key
+ * (RFC 6455, 5.3), a word at a time.
  * Not thread safe: the owner of the connection serialises its sends.
  */
 public final class FrameWriter {
@@ -35,7 +37,7 @@ public final class FrameWriter {
 
     public void text(String message) throws IOException {
         frame(Opcode.TEXT, true, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
-        out.flush();
+        drain();
     }
 
     /**
@@ -48,7 +50,7 @@ public final class FrameWriter {
         }
         frame(Opcode.TEXT, true, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
         frame(Opcode.BINARY, true, data);
-        out.flush();
+        drain();
     }
 
     /** One fragment of a binary message, {@code data} consumed; {@code last} ends the message. */
@@ -56,17 +58,17 @@ public final class FrameWriter {
         int opcode = inMessage ? Opcode.CONTINUATION : Opcode.BINARY;
         inMessage = !last;
         frame(opcode, last, data);
-        out.flush();
+        drain();
     }
 
     public void ping(ByteBuffer payload) throws IOException {
         frame(Opcode.PING, true, control(payload));
-        out.flush();
+        drain();
     }
 
     public void pong(ByteBuffer payload) throws IOException {
         frame(Opcode.PONG, true, control(payload));
-        out.flush();
+        drain();
     }
 
     /** A close frame; {@code reason} is shortened to what fits. */
@@ -75,7 +77,7 @@ public final class FrameWriter {
         ByteBuffer payload = ByteBuffer.allocate(2 + text.length);
         payload.putShort((short) code).put(text).flip();
         frame(Opcode.CLOSE, true, payload);
-        out.flush();
+        drain();
     }
 
     private static ByteBuffer control(ByteBuffer payload) {
@@ -87,7 +89,9 @@ public final class FrameWriter {
 
     private void frame(int opcode, boolean fin, ByteBuffer payload) throws IOException {
         int length = payload.remaining();
-        buffer.clear();
+        if (buffer.remaining() < MAX_HEADER) {
+            writeBuffer();
+        }
         buffer.put((byte) ((fin ? 0x80 : 0) | opcode));
         int maskBit = mask ? 0x80 : 0;
         if (length <= 125) {
@@ -114,13 +118,23 @@ public final class FrameWriter {
             }
             offset += n;
             if (!buffer.hasRemaining()) {
-                out.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
+                writeBuffer();
             }
         }
+    }
+
+    /** Hands what the buffer holds to the stream. */
+    private void writeBuffer() throws IOException {
         if (buffer.position() > 0) {
             out.write(buffer.array(), 0, buffer.position());
+            buffer.clear();
         }
+    }
+
+    /** Everything written so far leaves now. */
+    private void drain() throws IOException {
+        writeBuffer();
+        out.flush();
     }
 
     /** Masking keys from a strong generator, drawn in batches: one draw per frame would cost more than the frame. */

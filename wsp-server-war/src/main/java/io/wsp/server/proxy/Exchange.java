@@ -289,7 +289,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
 
     private void pumpBody(AgentConnection c) throws IOException {
         ServletInputStream in = async.getRequest().getInputStream();
-        byte[] buffer = new byte[WspProtocol.BODY_FRAME_SIZE];
+        // Sized to a small body of known length: allocations per request feed the collector.
+        byte[] buffer = new byte[head.contentLength > 0 && head.contentLength < WspProtocol.BODY_FRAME_SIZE
+                ? (int) head.contentLength : WspProtocol.BODY_FRAME_SIZE];
         long remaining = head.contentLength;
         long sent = 0;
         while (true) {
