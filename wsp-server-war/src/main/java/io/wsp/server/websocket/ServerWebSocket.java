@@ -94,6 +94,11 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
             close(e.closeCode(), e.getMessage());
         } catch (IOException e) {
             drop(CloseCodes.ABNORMAL, "read failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug of ours while handling a message: this connection goes, the server stays.
+            readingDone = true;
+            LOG.log(System.Logger.Level.WARNING, "WebSocket message handling failed: {0}", e.toString());
+            close(CloseCodes.UNEXPECTED_CONDITION, "internal error");
         }
     }
 
