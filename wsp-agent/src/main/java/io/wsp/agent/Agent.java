@@ -109,11 +109,6 @@ public final class Agent implements AutoCloseable {
         }
         pools.close();
         forwarder.close();
-        try {
-            codec.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the JSON codec failed: {0}", e.toString());
-        }
         LOG.log(System.Logger.Level.INFO, "agent {0} stopped", config.id());
     }
 }

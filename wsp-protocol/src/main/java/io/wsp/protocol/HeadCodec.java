@@ -26,7 +26,7 @@ import java.util.NoSuchElementException;
  * have three or four fixed fields, and binding them by reflection was a quarter of the agent's
  * CPU per small request. Field names are Go's, matched exactly; unknown fields are skipped.
  */
-public final class HeadCodec implements AutoCloseable {
+public final class HeadCodec {
 
     /** The lowest status that can end an exchange (RFC 9110 15.2: 1xx are interim). */
     static final int MIN_FINAL_STATUS = 200;
@@ -251,10 +251,5 @@ public final class HeadCodec implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** Nothing to release; kept so callers' lifecycle code need not change with the JSON library. */
-    @Override
-    public void close() {
     }
 }

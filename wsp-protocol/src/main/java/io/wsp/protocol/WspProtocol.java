@@ -66,9 +66,6 @@ public final class WspProtocol {
     /** Upper bound of the pool idle size an agent may announce. */
     public static final int MAX_POOL_SIZE = 10_000;
 
-    /** Close code for a peer that broke the protocol (RFC 6455: 1002 protocol error). */
-    public static final int CLOSE_PROTOCOL_ERROR = 1002;
-
     /** Close code used when the request on this connection was abandoned by the caller. */
     public static final int CLOSE_REQUEST_ABORTED = 4000;
 

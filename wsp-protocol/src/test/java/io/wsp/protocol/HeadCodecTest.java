@@ -7,17 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class HeadCodecTest {
 
     private static final HeadCodec CODEC = new HeadCodec();
-
-    @AfterAll
-    static void close() throws Exception {
-        CODEC.close();
-    }
 
     @Test
     void requestHeadUsesGoFieldNames() {

@@ -318,7 +318,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
 
     private void protocolError(String reason) {
         LOG.log(System.Logger.Level.WARNING, "protocol error from {0}: {1}", server, reason);
-        close(WspProtocol.CLOSE_PROTOCOL_ERROR, reason);
+        close(CloseCodes.PROTOCOL_ERROR, reason);
     }
 
     private synchronized ClientWebSocket current() {

@@ -1,7 +1,7 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.Labels;
-import io.wsp.protocol.WspProtocol;
+import io.wsp.protocol.websocket.CloseCodes;
 import io.wsp.server.websocket.WebSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -163,7 +163,7 @@ public final class AgentConnection {
 
     public void protocolError(String what) {
         LOG.log(System.Logger.Level.WARNING, "protocol error on {0}: {1}", this, what);
-        close(WspProtocol.CLOSE_PROTOCOL_ERROR, what);
+        close(CloseCodes.PROTOCOL_ERROR, what);
     }
 
     @Override

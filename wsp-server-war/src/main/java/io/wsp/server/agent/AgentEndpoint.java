@@ -1,9 +1,7 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.Greeting;
-import io.wsp.protocol.Labels;
 import io.wsp.protocol.ProtocolException;
-import io.wsp.protocol.WspProtocol;
 import io.wsp.protocol.websocket.CloseCodes;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
@@ -53,7 +51,7 @@ final class AgentEndpoint implements WebSocketListener {
                 refuse(greeting.agentId());
                 return;
             }
-            c = new AgentConnection(socket, greeting.agentId(), greeting.poolIdleSize(), labels(),
+            c = new AgentConnection(socket, greeting.agentId(), greeting.poolIdleSize(), handshake.labels(),
                     handshake.remoteAddress());
             connection = c;
             registry.add(c);
@@ -61,12 +59,8 @@ final class AgentEndpoint implements WebSocketListener {
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.WARNING, "agent greeting from {0} refused: {1}", handshake.remoteAddress(),
                     e.getMessage());
-            socket.close(WspProtocol.CLOSE_PROTOCOL_ERROR, e.getMessage());
+            socket.close(CloseCodes.PROTOCOL_ERROR, e.getMessage());
         }
-    }
-
-    private Labels labels() {
-        return handshake.labels();
     }
 
     /** The key was good but not for this id: closed with no detail, like the 401 before the upgrade. */
@@ -83,7 +77,7 @@ final class AgentEndpoint implements WebSocketListener {
         if (c == null) {
             LOG.log(System.Logger.Level.WARNING, "agent connection from {0} closed: binary message before the greeting",
                     handshake.remoteAddress());
-            socket.close(WspProtocol.CLOSE_PROTOCOL_ERROR, "greeting expected");
+            socket.close(CloseCodes.PROTOCOL_ERROR, "greeting expected");
             return;
         }
         c.heard();

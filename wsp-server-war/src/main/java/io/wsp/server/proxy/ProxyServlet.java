@@ -166,13 +166,4 @@ public class ProxyServlet extends HttpServlet {
         record.end(status, 0, 0, null);
     }
 
-    @Override
-    public void destroy() {
-        try {
-            codec.close();
-        } catch (Exception e) {
-            log("closing the JSON codec failed", e);
-        }
-    }
-
 }
