@@ -4,9 +4,8 @@ import io.wsp.server.metrics.RequestOutcome;
 import io.wsp.server.metrics.TrafficStats;
 
 /**
- * One {@code /request} as the counters and the access log see it: opened when the request
- * arrives, ended exactly once, whichever thread ends it. The access log is one INFO line per
- * request on the logger {@value #LOGGER}, so it can be routed apart from the server's own log.
+ * One {@code /request} as the counters and the {@link AccessLog} see it: opened when the request
+ * arrives, ended exactly once, whichever thread ends it.
  *
  * <p>Threads: the caller's name and the destination are set on the servlet thread before the
  * request is handed on; {@link #carriedBy} and {@link #end} hold this object's lock, so a request
@@ -14,10 +13,8 @@ import io.wsp.server.metrics.TrafficStats;
  */
 final class AccessRecord {
 
-    static final String LOGGER = "io.wsp.access";
-    private static final System.Logger ACCESS = System.getLogger(LOGGER);
-
     private final TrafficStats stats;
+    private final AccessLog log;
     private final String requestId;
     private final String method;
     private final long startNanos = System.nanoTime();
@@ -28,8 +25,9 @@ final class AccessRecord {
     /** Guarded by this. */
     private boolean ended;
 
-    AccessRecord(TrafficStats stats, String requestId, String method) {
+    AccessRecord(TrafficStats stats, AccessLog log, String requestId, String method) {
         this.stats = stats;
+        this.log = log;
         this.requestId = requestId;
         this.method = method;
     }
@@ -73,23 +71,11 @@ final class AccessRecord {
         RequestOutcome outcome = new RequestOutcome(requestId, caller, agent, method, destination, status, bytesIn,
                 bytesOut, System.nanoTime() - startNanos, error);
         stats.finished(outcome);
-        ACCESS.log(System.Logger.Level.INFO, line(outcome));
-    }
-
-    /** {@code key=value} pairs, grep- and parser-friendly; absent values are {@code -}. */
-    static String line(RequestOutcome o) {
-        return "request=" + o.requestId() + " caller=" + o.caller() + " agent=" + dash(o.agentId()) + " method="
-                + o.method() + " destination=" + dash(o.destination()) + " status=" + o.status() + " in=" + o.bytesIn()
-                + " out=" + o.bytesOut() + " ms=" + o.nanos() / 1_000_000
-                + (o.error() == null ? "" : " error=\"" + o.error().replace('"', '\'').replace('\n', ' ').replace('\r', ' ') + "\"");
+        log.write(outcome);
     }
 
     static String loggable(String url) {
         int query = url.indexOf('?');
         return query < 0 ? url : url.substring(0, query) + "?...";
-    }
-
-    private static String dash(String value) {
-        return value == null ? "-" : value;
     }
 }

@@ -29,7 +29,7 @@ import java.util.Optional;
 /**
  * {@code /request}: authenticates the caller, validates its destination and hands the request to
  * an {@link Exchange}, which carries it over an agent connection. Every HTTP method is forwarded.
- * Every request, refused or carried, ends in the counters and the access log ({@link AccessRecord}).
+ * Every request, refused or carried, ends in the counters and the {@link AccessLog}.
  */
 @WebServlet(urlPatterns = "/request", asyncSupported = true)
 public class ProxyServlet extends HttpServlet {
@@ -58,6 +58,9 @@ public class ProxyServlet extends HttpServlet {
     @Inject
     transient Draining draining;
 
+    @Inject
+    transient AccessLog accessLog;
+
     private transient HeadCodec codec;
 
     @Override
@@ -68,7 +71,7 @@ public class ProxyServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestId.of(request);
-        AccessRecord record = new AccessRecord(stats, requestId, request.getMethod());
+        AccessRecord record = new AccessRecord(stats, accessLog, requestId, request.getMethod());
         response.setHeader(RequestId.HEADER, requestId);
         if (draining.isDraining()) {
             // Another replica, or this one once restarted, can take it: worth retrying.
