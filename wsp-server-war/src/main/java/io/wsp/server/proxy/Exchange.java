@@ -376,7 +376,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         response.setStatus(responseHead.statusCode);
         copyHeaders(responseHead.header);
         if (responseHead.contentLength >= 0) {
-            response.setContentLengthLong(responseHead.contentLength);
+            // RFC 9110: never on a 204 or 1xx; on a 304 it would describe the cached body, not 0.
+            if (!noBodyByStatus(responseHead.statusCode)) {
+                response.setContentLengthLong(responseHead.contentLength);
+            }
         } else {
             try {
                 // Unknown length usually means a stream: let the caller see the head now.
@@ -443,9 +446,12 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private boolean lengthMismatch() {
-        boolean bodyless = head.method.equals("HEAD") || responseHead.statusCode == 204 || responseHead.statusCode == 304
-                || responseHead.statusCode < 200;
+        boolean bodyless = head.method.equals("HEAD") || noBodyByStatus(responseHead.statusCode);
         return !bodyless && responseHead.contentLength >= 0 && bodyBytes != responseHead.contentLength;
+    }
+
+    private static boolean noBodyByStatus(int status) {
+        return status == 204 || status == 304 || status < 200;
     }
 
     private void collectAgentError(ByteBuffer frame, boolean last) {
