@@ -28,8 +28,11 @@ final class ConnectionPool {
     private final Map<String, ArrayDeque<Connection>> idle = new HashMap<>();
     private boolean closed;
 
-    /** A live idle connection to {@code route}, or null. */
-    Connection take(Route route) {
+    /**
+     * A live idle connection to {@code route}, or null. With {@code probe} the socket is checked
+     * for a peer close (three system calls); without, only for bytes already buffered.
+     */
+    Connection take(Route route, boolean probe) {
         List<Connection> discarded = new ArrayList<>();
         Connection found = null;
         long now = System.nanoTime();
@@ -49,9 +52,9 @@ final class ConnectionPool {
             }
         }
         discarded.forEach(Connection::close);
-        if (found != null && found.isStale()) {
+        if (found != null && (probe ? found.isStale() : found.in.hasBuffered())) {
             found.close();
-            return take(route);
+            return take(route, probe);
         }
         return found;
     }

@@ -56,9 +56,14 @@ public final class Http1Client implements AutoCloseable {
         return new Http1Exchange(this, route, method, head, contentLength);
     }
 
-    /** A pooled connection that still looks alive, else a new one. */
-    Connection acquire(Route route) throws IOException {
-        Connection idle = pool.take(route);
+    /**
+     * A pooled connection that still looks alive, else a new one. A request without a body skips
+     * the probe for a peer close: if the connection turns out dead before the first response byte,
+     * the request is sent again on a new one ({@link Http1Exchange#readResponse}), which a body
+     * already sent would not allow.
+     */
+    Connection acquire(Route route, boolean bodiless) throws IOException {
+        Connection idle = pool.take(route, !bodiless);
         return idle != null ? idle : connect(route);
     }
 

@@ -42,7 +42,7 @@ public final class Http1Exchange implements ResponseBody.Listener {
     private IOException failure;
     /** A second attempt was made: there is no third. */
     private boolean retried;
-    /** The reader found a pooled connection dead; the writer opens the next one. */
+    /** The reader found a pooled connection dead; the writer opens the next one (the reader does when there is no body). */
     private boolean retryPending;
     /** A body byte was written: from now on the request cannot be repeated. */
     private boolean bodyStarted;
@@ -69,7 +69,7 @@ public final class Http1Exchange implements ResponseBody.Listener {
     public void sendHead() throws IOException {
         Connection c;
         try {
-            c = attach(client.acquire(route));
+            c = attach(client.acquire(route, contentLength == 0));
         } catch (IOException e) {
             throw failed(e);
         }
@@ -142,10 +142,22 @@ public final class Http1Exchange implements ResponseBody.Listener {
                 throw sendFailed(e);
             }
         }
-        Connection release;
+        boolean reopenAsked;
+        Connection release = null;
         synchronized (this) {
-            sending = Sending.DONE;
-            release = settle();
+            // Only without a body byte sent (bodyConnection() answers it otherwise): a bodiless request.
+            reopenAsked = retryPending;
+            if (!reopenAsked) {
+                sending = Sending.DONE;
+                release = settle();
+            }
+        }
+        if (reopenAsked) {
+            reopen();
+            synchronized (this) {
+                sending = Sending.DONE;
+                release = settle();
+            }
         }
         giveBack(release);
     }
@@ -181,17 +193,23 @@ public final class Http1Exchange implements ResponseBody.Listener {
                 dead = e;
             }
             boolean retry;
+            boolean writerDone;
             synchronized (this) {
                 if (closed) {
                     throw failure;
                 }
                 retry = c.reused && !retried && !bodyStarted;
-                retryPending = retry;
+                writerDone = sending == Sending.DONE;
+                retryPending = retry && !writerDone;
             }
             if (!retry) {
                 throw failed(dead != null ? dead : new EOFException("connection closed before the response"));
             }
             c.close();
+            if (writerDone) {
+                // No body: the writer has finished and opens nothing more, so the reader sends it again.
+                reopen();
+            }
         }
     }
 
@@ -279,6 +297,15 @@ public final class Http1Exchange implements ResponseBody.Listener {
                 return connection;
             }
         }
+        Connection fresh = reopen();
+        synchronized (this) {
+            bodyStarted = true;
+        }
+        return fresh;
+    }
+
+    /** The second attempt: a new connection with the request head on it, which the reader then waits on. */
+    private Connection reopen() throws IOException {
         Connection fresh = null;
         try {
             fresh = client.connect(route);
@@ -294,7 +321,6 @@ public final class Http1Exchange implements ResponseBody.Listener {
                 connection = fresh;
                 retried = true;
                 retryPending = false;
-                bodyStarted = true;
                 notifyAll();
                 return fresh;
             }

@@ -417,6 +417,26 @@ class Http1ClientTest {
     }
 
     @Test
+    void aBodilessRequestOnAPooledConnectionClosedByTheDestinationIsAnsweredOnANewOne() throws Exception {
+        CountDownLatch firstClosed = new CountDownLatch(1);
+        raw = new RawServer(c -> {
+            c.readHead();
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            if (c.number == 1) {
+                c.socket.close();
+                firstClosed.countDown();
+            }
+        });
+        exchange(raw.uri("/"), "DELETE", Map.of(), new byte[0], 0);
+        assertTrue(firstClosed.await(5, TimeUnit.SECONDS));
+
+        Result second = exchange(raw.uri("/"), "DELETE", Map.of(), new byte[0], 0);
+
+        assertEquals("ok", second.text());
+        assertEquals(2, raw.accepted());
+    }
+
+    @Test
     void pooledConnectionDeadBeforeAnyBodyByteIsRetriedOnceOnANewOne() throws Exception {
         CountDownLatch oldConnectionDropped = new CountDownLatch(1);
         CompletableFuture<String> retriedBody = new CompletableFuture<>();
