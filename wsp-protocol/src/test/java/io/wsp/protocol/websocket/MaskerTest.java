@@ -13,7 +13,7 @@ class MaskerTest {
     void masksLikeTheByteByByteDefinitionAtEveryOffsetLengthAndOrder() {
         Random random = new Random(42);
         for (int round = 0; round < 2000; round++) {
-            int length = random.nextInt(40);
+            int length = random.nextInt(80);
             int from = random.nextInt(5);
             long offset = random.nextInt(1 << 20);
             int key = random.nextInt();
@@ -24,12 +24,22 @@ class MaskerTest {
                 int keyByte = (key >>> (24 - 8 * (int) ((offset + i) % 4))) & 0xff;
                 expected[from + i] ^= (byte) keyByte;
             }
-            ByteBuffer buffer = ByteBuffer.wrap(data);
+            int kind = random.nextInt(3);
+            // A buffer of its own array, a slice of a larger one (an array offset), or a direct one.
+            byte[] backing = new byte[data.length + 7];
+            ByteBuffer buffer = switch (kind) {
+                case 0 -> ByteBuffer.wrap(data);
+                case 1 -> ByteBuffer.wrap(backing, 7, data.length).slice().put(data).clear();
+                default -> ByteBuffer.allocateDirect(data.length).put(data).clear();
+            };
             if (random.nextBoolean()) {
                 buffer.order(ByteOrder.LITTLE_ENDIAN);
             }
             Masker.mask(buffer, from, from + length, key, offset);
-            assertArrayEquals(expected, data, "round " + round);
+            if (kind != 0) {
+                buffer.get(0, data);
+            }
+            assertArrayEquals(expected, data, "round " + round + ", kind " + kind);
         }
     }
 }
