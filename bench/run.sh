@@ -99,8 +99,8 @@ wait_for "$API/small" "$API_PID" "the API stand-in" "$LOGS/api.log" 60
 wait_for "$SERVER/status" "$SERVER_PID" "the wsp server" "$LOGS/server.log" 120
 
 # The agent refuses every destination unless allowed: this one may call the API stand-in only.
-CMD_AGENT="WSP_SECRET_KEY=\$SECRET java -Xmx64m -jar $AGENT_JAR --server ws://127.0.0.1:$SERVER_PORT/register --id bench --pool-idle 64 --pool-max 128 --allow '^${API//./\\.}/'"
-WSP_SECRET_KEY=$SECRET java -Xmx64m -jar "$AGENT_JAR" --server "ws://127.0.0.1:$SERVER_PORT/register" \
+CMD_AGENT="WSP_SECRET_KEY=\$SECRET java -Xmx128m -jar $AGENT_JAR --server ws://127.0.0.1:$SERVER_PORT/register --id bench --pool-idle 64 --pool-max 128 --allow '^${API//./\\.}/'"
+WSP_SECRET_KEY=$SECRET java -Xmx128m -jar "$AGENT_JAR" --server "ws://127.0.0.1:$SERVER_PORT/register" \
   --id bench --pool-idle 64 --pool-max 128 --allow "^${API//./\\.}/" >"$LOGS/agent.log" 2>&1 &
 AGENT_PID=$!; pids+=("$AGENT_PID")
 wait_for "$SERVER/health/ready" "$AGENT_PID" "the agent's registration" "$LOGS/agent.log" 60
