@@ -14,6 +14,7 @@ import io.wsp.protocol.websocket.CloseCodes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 /**
  * One WebSocket connection to a wsp server, serving one request at a time.
@@ -313,6 +314,15 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
         ClientWebSocket s = current();
         if (s != null && s.isOpen()) {
             s.close(code, reason);
+        }
+    }
+
+    /** On this connection's reading thread (see {@link ClientWebSocket#handOff}), else on {@code workers}. */
+    @Override
+    public void runBodiless(Runnable work, Executor workers) {
+        ClientWebSocket s = current();
+        if (s == null || !s.handOff(work)) {
+            workers.execute(work);
         }
     }
 

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -150,7 +151,15 @@ public final class Exchange {
     private void call(long contentLength) {
         started = true;
         try {
-            forwarder.clientExecutor().execute(() -> perform(contentLength));
+            ExecutorService workers = forwarder.clientExecutor();
+            if (contentLength != 0) {
+                workers.execute(() -> perform(contentLength));
+            } else if (workers.isShutdown()) {
+                // The connection's thread would still take it: refused like any other from now on.
+                throw new RejectedExecutionException("agent shutting down");
+            } else {
+                sink.runBodiless(() -> perform(0), workers);
+            }
         } catch (RejectedExecutionException shuttingDown) {
             pipe.discard();
             sink.abort("agent shutting down");

@@ -20,7 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -52,6 +57,25 @@ public final class ClientWebSocket {
     private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     /** How long the server gets to answer our close frame before the socket is closed. */
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    /** Reads every connection, one thread per connection at a time; idle threads go after a minute. */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "wsp-ws-reader");
+        t.setDaemon(true);
+        return t;
+    });
+    /**
+     * How long work handed off by a reading thread ({@link #handOff}) may keep the connection
+     * unread: pings and closes wait at most about this long.
+     */
+    static final long HAND_OVER_AFTER_MILLIS = 40;
+    /** Connections whose reading thread runs handed-off work, watched by one thread. */
+    private static final Set<ClientWebSocket> LONG_WORK_WATCH = ConcurrentHashMap.newKeySet();
+
+    static {
+        Thread watcher = new Thread(ClientWebSocket::watchLongWork, "wsp-ws-long-work");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
 
     private final Socket socket;
     private final String name;
@@ -59,6 +83,12 @@ public final class ClientWebSocket {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private final AtomicBoolean ended = new AtomicBoolean();
     private Listener listener;
+    /** The thread reading now, null while reading passes to another. */
+    private volatile Thread readingThread;
+    /** Set and taken by the reading thread only. */
+    private Runnable handedOff;
+    /** The work the reading thread runs now, taken by whoever reads on: that thread, or another. */
+    private final AtomicReference<InlineWork> inlineWork = new AtomicReference<>();
 
     private ClientWebSocket(Socket socket, String name, ByteBuffer leftover) throws IOException {
         this.socket = socket;
@@ -260,22 +290,45 @@ public final class ClientWebSocket {
         return body.replaceAll("\\p{Cntrl}+", " ").strip();
     }
 
-    /** Starts the reader thread; messages go to {@code listener} from then on. */
+    /** Starts reading; messages go to {@code listener} from then on. */
     public void start(Listener listener, int maxTextBytes) {
         this.listener = listener;
         FrameReader reader = new FrameReader(false, maxTextBytes,
                 new PeerFrames(sender, CLOSE_WAIT_MILLIS, listener, this::drop));
-        Thread thread = new Thread(() -> read(reader), "wsp-ws " + name);
-        thread.setDaemon(true);
-        thread.start();
+        READERS.execute(() -> read(reader));
+    }
+
+    /**
+     * From a listener's callback, on the reading thread: once the messages of the current read are
+     * handled, this thread runs {@code work}, then reads on. Work that follows a message at once
+     * (performing a request) thus starts without another thread waking up, and short work costs no
+     * thread switch at all. Work still running after {@value #HAND_OVER_AFTER_MILLIS} ms has reading
+     * passed to another thread, so pings and closes are heard while it runs. False, and nothing is
+     * done, on any other thread or when work was already handed over in this read.
+     */
+    public boolean handOff(Runnable work) {
+        if (Thread.currentThread() != readingThread || handedOff != null) {
+            return false;
+        }
+        handedOff = work;
+        return true;
     }
 
     private void read(FrameReader reader) {
+        readingThread = Thread.currentThread();
         try {
             InputStream in = socket.getInputStream();
             while (!ended.get()) {
                 if (readBuffer.hasRemaining()) {
                     reader.feed(readBuffer);
+                    Runnable work = handedOff;
+                    if (work != null) {
+                        handedOff = null;
+                        if (!runInline(work, reader)) {
+                            // It ran long: another thread has been reading meanwhile.
+                            return;
+                        }
+                    }
                 }
                 int n = in.read(readBuffer.array());
                 if (n < 0) {
@@ -289,6 +342,54 @@ public final class ClientWebSocket {
             close(e.closeCode(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             drop(CloseCodes.ABNORMAL, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** Runs handed-off work on the reading thread; true when this thread is still the one to read on. */
+    private boolean runInline(Runnable work, FrameReader reader) {
+        InlineWork token = new InlineWork(System.nanoTime(), reader);
+        readingThread = null;
+        inlineWork.set(token);
+        LONG_WORK_WATCH.add(this);
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            // Not a failure of the connection, which another thread may read by now.
+            LOG.log(System.Logger.Level.WARNING, "work handed over by {0} failed: {1}", name, e.toString());
+        } finally {
+            LONG_WORK_WATCH.remove(this);
+        }
+        if (inlineWork.compareAndSet(token, null)) {
+            readingThread = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
+    /** Watcher thread: passes reading to another thread when inline work has run too long. */
+    private void handOverIfLong(long now) {
+        InlineWork work = inlineWork.get();
+        if (work != null && now - work.sinceNanos() > HAND_OVER_AFTER_MILLIS * 1_000_000L
+                && inlineWork.compareAndSet(work, null)) {
+            LONG_WORK_WATCH.remove(this);
+            READERS.execute(() -> read(work.reader()));
+        }
+    }
+
+    private record InlineWork(long sinceNanos, FrameReader reader) {
+    }
+
+    private static void watchLongWork() {
+        while (true) {
+            try {
+                Thread.sleep(HAND_OVER_AFTER_MILLIS / 2);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (ClientWebSocket c : LONG_WORK_WATCH) {
+                c.handOverIfLong(now);
+            }
         }
     }
 

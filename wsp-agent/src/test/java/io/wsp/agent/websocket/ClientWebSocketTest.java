@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
@@ -132,6 +134,71 @@ class ClientWebSocketTest {
         assertEquals("close 1001 bye", events.next());
         assertFalse(client.isOpen());
         assertEquals(-1, side.socket.getInputStream().read(), "the client closed the socket");
+    }
+
+    @Test
+    void longHandedOffWorkRunsOnTheThreadThatReadItsMessageWhileAnotherReadsOn() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        CompletableFuture<Thread> readBy = new CompletableFuture<>();
+        CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Boolean> handOffs = new CopyOnWriteArrayList<>();
+        Events handing = new Events() {
+            @Override
+            public void onText(String message) {
+                readBy.complete(Thread.currentThread());
+                handOffs.add(client.handOff(() -> {
+                    ranOn.complete(Thread.currentThread());
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                handOffs.add(client.handOff(() -> { }));
+                super.onText(message);
+            }
+        };
+        client.start(handing, 1024);
+        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        FrameWriter toClient = new FrameWriter(side.socket.getOutputStream(), false);
+        toClient.text("work");
+        assertEquals("text work", handing.next());
+        assertEquals(readBy.get(5, TimeUnit.SECONDS), ranOn.get(5, TimeUnit.SECONDS));
+
+        toClient.ping(ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("pong p", side.next(), "answered while the work still holds the thread that read it");
+        assertEquals(1, release.getCount());
+        assertEquals(List.of(true, false), handOffs, "one hand-off per read");
+        assertFalse(client.handOff(() -> { }), "only the reading thread hands off");
+        release.countDown();
+    }
+
+    @Test
+    void afterShortHandedOffWorkTheSameThreadReadsOn() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        List<Thread> readers = new CopyOnWriteArrayList<>();
+        CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+        Events handing = new Events() {
+            @Override
+            public void onText(String message) {
+                readers.add(Thread.currentThread());
+                if (message.equals("work")) {
+                    client.handOff(() -> ranOn.complete(Thread.currentThread()));
+                }
+                super.onText(message);
+            }
+        };
+        client.start(handing, 1024);
+        FrameWriter toClient = new FrameWriter(accepted.get(5, TimeUnit.SECONDS).getOutputStream(), false);
+        toClient.text("work");
+        assertEquals("text work", handing.next());
+        toClient.text("next");
+        assertEquals("text next", handing.next());
+        assertEquals(readers.get(0), ranOn.get(5, TimeUnit.SECONDS));
+        assertEquals(readers.get(0), readers.get(1), "no thread switch: the work was short");
     }
 
     @Test
@@ -306,7 +373,7 @@ class ClientWebSocketTest {
         }
     }
 
-    private static final class Events implements FrameHandler, ClientWebSocket.Listener {
+    private static class Events implements FrameHandler, ClientWebSocket.Listener {
 
         final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         private final Map<String, Long> partial = new HashMap<>();
