@@ -282,7 +282,7 @@ class TunnelIT {
         assertTrue(System.nanoTime() - start >= java.time.Duration.ofSeconds(5).toNanos(), "not before the timeout");
         api.releaseHeld();
         // The late answer must not reach the next request: that connection was closed.
-        wsp.awaitStatus("the timed-out connection replaced", s -> busy(s, "silent") == 0);
+        awaitReplaced("silent");
         HttpResponse<String> next = wsp.send(wsp.request(api.url("/status/201")).build());
         assertEquals(201, next.statusCode());
     }
@@ -299,7 +299,7 @@ class TunnelIT {
             assertThrows(IOException.class, () -> body.transferTo(java.io.OutputStream.nullOutputStream()));
         }
         api.releaseHeld();
-        wsp.awaitStatus("the stalled connection replaced", s -> busy(s, "stalled") == 0);
+        awaitReplaced("stalled");
         assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
     }
 
@@ -453,7 +453,7 @@ class TunnelIT {
         }
         assertEquals("download", api.awaitBrokenTransfer());
         // The connection that carried it was closed, not reused half-way; the pool refills.
-        wsp.awaitStatus("the abandoned connection replaced", s -> busy(s, "leaver") == 0);
+        awaitReplaced("leaver");
         assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
     }
 
@@ -470,7 +470,7 @@ class TunnelIT {
             wsp.awaitStatus("the upload in flight", s -> busy(s, "dropper") == 1);
         }
         assertEquals("upload", api.awaitBrokenTransfer());
-        wsp.awaitStatus("the abandoned connection replaced", s -> busy(s, "dropper") == 0);
+        awaitReplaced("dropper");
         assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
     }
 
@@ -618,6 +618,16 @@ class TunnelIT {
         for (CompletableFuture<HttpResponse<String>> h : held) {
             assertEquals(200, h.get(30, TimeUnit.SECONDS).statusCode());
         }
+    }
+
+    /**
+     * The agent's closed connection is gone and a new one is idle: busy alone reads 0 also in the
+     * moment between the close and the agent's new connection, when a request would find none.
+     */
+    private void awaitReplaced(String agentId) throws Exception {
+        wsp.awaitStatus("the closed connection of " + agentId + " replaced", s -> busy(s, agentId) == 0
+                && s.getJsonArray("agents").stream().map(JsonValue::asJsonObject)
+                        .anyMatch(a -> a.getString("id").equals(agentId) && a.getInt("idle") >= 1));
     }
 
     private static int busy(JsonObject status, String agentId) {
