@@ -68,8 +68,8 @@ public final class ClientWebSocket {
      * unread: pings and closes wait at most about this long.
      */
     static final long HAND_OVER_AFTER_MILLIS = 40;
-    /** Connections whose reading thread runs handed-off work, watched by one thread. */
-    private static final Set<ClientWebSocket> LONG_WORK_WATCH = ConcurrentHashMap.newKeySet();
+    /** Handed-off work running now, on any connection, watched by one thread. */
+    private static final Set<InlineWork> LONG_WORK_WATCH = ConcurrentHashMap.newKeySet();
 
     static {
         Thread watcher = new Thread(ClientWebSocket::watchLongWork, "wsp-ws-long-work");
@@ -347,17 +347,18 @@ public final class ClientWebSocket {
 
     /** Runs handed-off work on the reading thread; true when this thread is still the one to read on. */
     private boolean runInline(Runnable work, FrameReader reader) {
-        InlineWork token = new InlineWork(System.nanoTime(), reader);
+        InlineWork token = new InlineWork(this, reader, System.nanoTime());
         readingThread = null;
         inlineWork.set(token);
-        LONG_WORK_WATCH.add(this);
+        // The token, not the connection: a later work of this connection must not lose its watch.
+        LONG_WORK_WATCH.add(token);
         try {
             work.run();
         } catch (RuntimeException e) {
             // Not a failure of the connection, which another thread may read by now.
             LOG.log(System.Logger.Level.WARNING, "work handed over by {0} failed: {1}", name, e.toString());
         } finally {
-            LONG_WORK_WATCH.remove(this);
+            LONG_WORK_WATCH.remove(token);
         }
         if (inlineWork.compareAndSet(token, null)) {
             readingThread = Thread.currentThread();
@@ -366,17 +367,26 @@ public final class ClientWebSocket {
         return false;
     }
 
-    /** Watcher thread: passes reading to another thread when inline work has run too long. */
-    private void handOverIfLong(long now) {
-        InlineWork work = inlineWork.get();
-        if (work != null && now - work.sinceNanos() > HAND_OVER_AFTER_MILLIS * 1_000_000L
-                && inlineWork.compareAndSet(work, null)) {
-            LONG_WORK_WATCH.remove(this);
-            READERS.execute(() -> read(work.reader()));
-        }
-    }
+    /** One run of handed-off work; compared by identity. */
+    private static final class InlineWork {
 
-    private record InlineWork(long sinceNanos, FrameReader reader) {
+        final ClientWebSocket owner;
+        final FrameReader reader;
+        final long sinceNanos;
+
+        InlineWork(ClientWebSocket owner, FrameReader reader, long sinceNanos) {
+            this.owner = owner;
+            this.reader = reader;
+            this.sinceNanos = sinceNanos;
+        }
+
+        /** Watcher thread: passes reading to another thread when the work has run too long. */
+        void handOverIfLong(long now) {
+            if (now - sinceNanos > HAND_OVER_AFTER_MILLIS * 1_000_000L && owner.inlineWork.compareAndSet(this, null)) {
+                LONG_WORK_WATCH.remove(this);
+                READERS.execute(() -> owner.read(reader));
+            }
+        }
     }
 
     private static void watchLongWork() {
@@ -387,8 +397,8 @@ public final class ClientWebSocket {
                 return;
             }
             long now = System.nanoTime();
-            for (ClientWebSocket c : LONG_WORK_WATCH) {
-                c.handOverIfLong(now);
+            for (InlineWork work : LONG_WORK_WATCH) {
+                work.handOverIfLong(now);
             }
         }
     }
