@@ -152,13 +152,12 @@ public final class Exchange {
         started = true;
         try {
             ExecutorService workers = forwarder.clientExecutor();
-            if (contentLength != 0) {
-                workers.execute(() -> perform(contentLength));
-            } else if (workers.isShutdown()) {
-                // The connection's thread would still take it: refused like any other from now on.
-                throw new RejectedExecutionException("agent shutting down");
-            } else {
+            // Once the workers are shut down, their refusal is the answer, also for a bodiless
+            // request that the connection's own thread could still have run.
+            if (contentLength == 0 && !workers.isShutdown()) {
                 sink.runBodiless(() -> perform(0), workers);
+            } else {
+                workers.execute(() -> perform(contentLength));
             }
         } catch (RejectedExecutionException shuttingDown) {
             pipe.discard();

@@ -67,7 +67,7 @@ public final class ClientWebSocket {
      * How long work handed off by a reading thread ({@link #handOff}) may keep the connection
      * unread: pings and closes wait at most about this long.
      */
-    static final long HAND_OVER_AFTER_MILLIS = 40;
+    private static final long HAND_OVER_AFTER_MILLIS = 40;
     /** Handed-off work running now, on any connection, watched by one thread. */
     private static final Set<InlineWork> LONG_WORK_WATCH = ConcurrentHashMap.newKeySet();
 

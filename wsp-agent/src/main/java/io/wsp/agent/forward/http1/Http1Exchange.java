@@ -42,7 +42,10 @@ public final class Http1Exchange implements ResponseBody.Listener {
     private IOException failure;
     /** A second attempt was made: there is no third. */
     private boolean retried;
-    /** The reader found a pooled connection dead; the writer opens the next one (the reader does when there is no body). */
+    /**
+     * The reader found a pooled connection dead; the writer opens the next one, or the reader
+     * itself once the writer is done (no body).
+     */
     private boolean retryPending;
     /** A body byte was written: from now on the request cannot be repeated. */
     private boolean bodyStarted;
@@ -142,22 +145,18 @@ public final class Http1Exchange implements ResponseBody.Listener {
                 throw sendFailed(e);
             }
         }
-        boolean reopenAsked;
-        Connection release = null;
-        synchronized (this) {
-            // Only without a body byte sent (bodyConnection() answers it otherwise): a bodiless request.
-            reopenAsked = retryPending;
-            if (!reopenAsked) {
-                sending = Sending.DONE;
-                release = settle();
-            }
-        }
-        if (reopenAsked) {
-            reopen();
+        Connection release;
+        while (true) {
             synchronized (this) {
-                sending = Sending.DONE;
-                release = settle();
+                // Pending only when no body byte went out (bodyConnection() answers it otherwise):
+                // the reader asked for a second attempt before this writer finished. Once at most.
+                if (!retryPending) {
+                    sending = Sending.DONE;
+                    release = settle();
+                    break;
+                }
             }
+            reopen();
         }
         giveBack(release);
     }
