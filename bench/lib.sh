@@ -69,9 +69,9 @@ start_server() {
   { cat payara-config/pre-boot-commands.asadmin; echo
     echo 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1'
   } >"$PREBOOT"
-  CMD_SERVER="${shown[*]} java -Xmx512m -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
+  CMD_SERVER="${shown[*]} java -Xmx1g -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
   # --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
-  env "$@" java -Xmx512m -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
+  env "$@" java -Xmx1g -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
     --nohazelcast --prebootcommandfile "$PREBOOT" --rootdir "$TMPD/payara" >"$LOGS/server.log" 2>&1 &
   SERVER_PID=$!; pids+=("$SERVER_PID")
 }

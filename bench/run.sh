@@ -29,10 +29,13 @@ if [[ $MODE == full ]]; then
   # connections the server's compiler still took a core during the 1-connection cell.
   WARM_TUNNEL=30
   WARM_DIRECT=3
+  # Bulk transfers before the measured ones, each way and on each path: the tunnel's MB/s rose
+  # for the first 4-5 GiB each way (417 -> 800-900 MB/s down), then stayed.
+  WARM_BULK=4
   BIG=$((1024 * 1024 * 1024))
   OUT=bench/results.md
 else
-  CELL=2; WARM_TUNNEL=2; WARM_DIRECT=1
+  CELL=2; WARM_TUNNEL=2; WARM_DIRECT=1; WARM_BULK=1
   BIG=$((256 * 1024 * 1024))
   OUT=bench/results-quick.md
 fi
@@ -64,14 +67,17 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 # --- tools and build ---------------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-  SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
-  echo "installing wrk (Debian package)..."
+need_command() { # command: installed from the Debian package of the same name when missing
+  command -v "$1" >/dev/null && return
+  local sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
+  echo "installing $1 (Debian package)..."
   # Only refresh the package lists when the install needs it: apt-get update is slow.
-  $SUDO apt-get install -y wrk >"$LOGS/apt.log" 2>&1 ||
-    { $SUDO apt-get update >>"$LOGS/apt.log" 2>&1 && $SUDO apt-get install -y wrk >>"$LOGS/apt.log" 2>&1; } ||
-    die "could not install wrk; see $LOGS/apt.log"
-fi
+  $sudo apt-get install -y "$1" >"$LOGS/apt.log" 2>&1 ||
+    { $sudo apt-get update >>"$LOGS/apt.log" 2>&1 && $sudo apt-get install -y "$1" >>"$LOGS/apt.log" 2>&1; } ||
+    die "could not install $1; see $LOGS/apt.log"
+}
+need_command wrk
+need_command socat
 ensure_built
 
 # --- ports -------------------------------------------------------------------------------------
@@ -79,8 +85,11 @@ BUSY_BEFORE=$(cpu_busy_pct)
 ((BUSY_BEFORE < 10)) || echo "warning: the machine is already ${BUSY_BEFORE}% busy; figures will be low" >&2
 API_PORT=$(pick_port)
 SERVER_PORT=$(pick_port "$API_PORT")
+RELAY_PORT=$(pick_port "$SERVER_PORT")
+RELAY_PORT2=$(pick_port "$RELAY_PORT")
 API=http://127.0.0.1:$API_PORT
 SERVER=http://127.0.0.1:$SERVER_PORT
+RELAY=http://127.0.0.1:$RELAY_PORT
 GO_SERVER_BIN=${WSP_BENCH_GO_SERVER:-}
 GO_CLIENT_BIN=${WSP_BENCH_GO_CLIENT:-}
 if [[ -n $GO_SERVER_BIN || -n $GO_CLIENT_BIN ]]; then
@@ -122,6 +131,15 @@ if [[ -n ${GO:-} ]]; then
     sleep 0.5
   done
 fi
+
+# What any design with two relays between caller and API can reach here: two socat processes,
+# caller -> socat -> socat -> API, copying bytes with nothing else to do (the tunnel's two hops).
+CMD_RELAY="socat -b 65536 TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork TCP:127.0.0.1:$RELAY_PORT2 & socat -b 65536 TCP-LISTEN:$RELAY_PORT2,bind=127.0.0.1,reuseaddr,fork TCP:127.0.0.1:$API_PORT"
+socat -b 65536 "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$RELAY_PORT2" >"$LOGS/socat.log" 2>&1 &
+pids+=("$!")
+socat -b 65536 "TCP-LISTEN:$RELAY_PORT2,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$API_PORT" >>"$LOGS/socat.log" 2>&1 &
+pids+=("$!")
+wait_for "$RELAY/small" "$!" "the socat relays" "$LOGS/socat.log" 10
 
 # --- measuring helpers -------------------------------------------------------------------------
 declare -A R   # results, keyed "cell.metric"
@@ -179,19 +197,24 @@ sample_rss() {
   done >"$1"
 }
 
-# transfer CELL down|up tunnel|direct: one BIG-byte body, MB/s and peak RSS into R[CELL.*]
+# transfer CELL down|up tunnel|direct|relay [record]: one BIG-byte body, MB/s and peak RSS into R[CELL.*]
 transfer() {
-  local cell=$1 dir=$2 via=$3 url headers=() cmd s0 a0 s1 a1 out sampler
+  local cell=$1 dir=$2 via=$3 record=${4:-record} url headers=() cmd s0 a0 s1 a1 out sampler
   if [[ $dir == down ]]; then url="/bytes?size=$BIG"; else url=/upload; fi
-  if [[ $via == tunnel ]]; then headers=(-H "X-PROXY-DESTINATION: $API$url"); url=$SERVER/request; else url=$API$url; fi
+  case $via in
+    tunnel) headers=(-H "X-PROXY-DESTINATION: $API$url"); url=$SERVER/request ;;
+    relay) url=$RELAY$url ;;
+    *) url=$API$url ;;
+  esac
   cmd=(curl -sS --max-time 300 -o "$TMPD/body" -w '%{http_code} %{size_download} %{size_upload} %{time_total}' "${headers[@]}")
   [[ $dir == up ]] && cmd+=(-X POST -T "$BIG_FILE")
   cmd+=("$url")
-  CMDS+=("$(show_cmd "${cmd[@]}" | sed "s|$TMPD/body|/dev/null|")")
+  [[ $record == record ]] && CMDS+=("$(show_cmd "${cmd[@]}" | sed "s|$TMPD/body|/dev/null|")")
   s0=$(cpu_ticks "$SERVER_PID"); a0=$(cpu_ticks "$AGENT_PID")
   sample_rss "$TMPD/rss-$cell" & sampler=$!; pids+=("$sampler")
   out=$("${cmd[@]}") || die "$cell: curl failed: $out"
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  unset 'pids[-1]'  # the sampler, gone: its number may be reused before the script ends
   s1=$(cpu_ticks "$SERVER_PID"); a1=$(cpu_ticks "$AGENT_PID")
   read -r code down up secs <<<"$out"
   [[ $code == 200 ]] || die "$cell: HTTP $code"
@@ -236,18 +259,17 @@ echo "64 KiB GET, 16 connections..."
 run_wrk 64k-tunnel 16 "$CELL" tunnel "/bytes?size=65536"
 run_wrk 64k-direct 16 "$CELL" direct "/bytes?size=65536"
 
-echo "$((BIG / 1024 / 1024)) MiB transfers..."
-# A quarter-size body each way first, not recorded: the bulk paths' code is compiled, and the
-# server's heap grown, before the measured transfer rather than during it.
-WARM_BODY=$((BIG / 4))
-curl -sS --max-time 300 -o /dev/null -H "X-PROXY-DESTINATION: $API/bytes?size=$WARM_BODY" "$SERVER/request" \
-  || die "bulk warm-up download failed"
-head -c "$WARM_BODY" "$BIG_FILE" | curl -sS --max-time 300 -o /dev/null -X POST -T - \
-  -H "X-PROXY-DESTINATION: $API/upload" "$SERVER/request" || die "bulk warm-up upload failed"
-transfer down-tunnel down tunnel
-transfer down-direct down direct
-transfer up-tunnel up tunnel
-transfer up-direct up direct
+echo "$((BIG / 1024 / 1024)) MiB transfers (after $WARM_BULK unrecorded each way on each path)..."
+for via in tunnel direct relay; do
+  for ((i = 1; i <= WARM_BULK; i++)); do
+    transfer "warm-down-$via" down "$via" norecord >/dev/null
+    transfer "warm-up-$via" up "$via" norecord >/dev/null
+  done
+done
+for via in tunnel direct relay; do
+  transfer "down-$via" down "$via"
+  transfer "up-$via" up "$via"
+done
 
 # --- report ------------------------------------------------------------------------------------
 # Our processes are idle now (a few % of timers): more than that is someone else's load.
@@ -284,6 +306,8 @@ for d in down up; do
   row "$label" "RSS before → peak (MB): server" "${R[$d-tunnel.server_rss0]} → ${R[$d-tunnel.server_rss]}" "—" "—"
   row "$label" "RSS before → peak (MB): agent" "${R[$d-tunnel.agent_rss0]} → ${R[$d-tunnel.agent_rss]}" "—" "—"
   row "$label" "CPU s per GiB: server / agent" "${R[$d-tunnel.server_cpu]} / ${R[$d-tunnel.agent_cpu]}" "—" "—"
+  row "$label" "Two socat relays in Direct: MB/s (wsp / relays)" "${R[$d-tunnel.mbps]}" "${R[$d-relay.mbps]}" \
+    "$(ratio "${R[$d-tunnel.mbps]}" "${R[$d-relay.mbps]}")"
 done
 
 TABLE=$(printf '%s\n' "| Test | Metric | Tunnel | Direct | Tunnel / direct |" "|---|---|---:|---:|---:|" "${rows[@]}")
@@ -309,6 +333,7 @@ echo "runtime ${RUNTIME}s"
   if [[ -n ${GO:-} ]]; then
     echo "Rows \"Go wsp in Direct\" put the Go wsp (root-gg/wsp: its server and agent, the same pool sizes) in the Direct column, measured in this run."
   fi
+  echo "Rows \"Two socat relays in Direct\" put caller -> socat -> socat -> API in the Direct column: two hops that only copy bytes, the ceiling for any design with the tunnel's two relays on this machine."
   echo
   echo "$TABLE"
   echo
@@ -324,6 +349,7 @@ echo "runtime ${RUNTIME}s"
   echo "$CMD_API"
   echo "$CMD_SERVER"
   echo "$CMD_AGENT"
+  echo "$CMD_RELAY"
   printf '%s\n' "${CMDS[@]}"
   echo '```'
   echo
