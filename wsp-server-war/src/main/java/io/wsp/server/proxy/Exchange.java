@@ -364,7 +364,10 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         if (finished.get()) {
             return;
         }
-        callerAbort = CallerAbort.arm(response);
+        // Not on a response without content: there is nothing to cut short. Over HTTP/2 Grizzly
+        // sends such a head with END_STREAM, and finishing the stream with trailers after it then
+        // fails and drops the caller's whole connection (a third of 204s and 304s, JDK client).
+        callerAbort = bodyless() ? null : CallerAbort.arm(response);
         lastBodyNanos = System.nanoTime();
         watchBody(connection, bodyIdleTimeout);
         status = responseHead.statusCode;
@@ -380,7 +383,8 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             if (!noBodyByStatus(responseHead.statusCode)) {
                 response.setContentLengthLong(responseHead.contentLength);
             }
-        } else {
+        } else if (!bodyless()) {
+            // A head without content flushed before the end is the same END_STREAM trap as above.
             try {
                 // Unknown length usually means a stream: let the caller see the head now.
                 response.flushBuffer();
@@ -446,8 +450,12 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     }
 
     private boolean lengthMismatch() {
-        boolean bodyless = head.method.equals("HEAD") || noBodyByStatus(responseHead.statusCode);
-        return !bodyless && responseHead.contentLength >= 0 && bodyBytes != responseHead.contentLength;
+        return !bodyless() && responseHead.contentLength >= 0 && bodyBytes != responseHead.contentLength;
+    }
+
+    /** RFC 9110: this response has no content, whatever its head says. */
+    private boolean bodyless() {
+        return head.method.equals("HEAD") || noBodyByStatus(responseHead.statusCode);
     }
 
     private static boolean noBodyByStatus(int status) {
