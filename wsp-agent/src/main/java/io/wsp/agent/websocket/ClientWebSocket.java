@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -68,14 +68,9 @@ public final class ClientWebSocket {
      * unread: pings and closes wait at most about this long.
      */
     private static final long HAND_OVER_AFTER_MILLIS = 40;
-    /** Handed-off work running now, on any connection, watched by one thread. */
-    private static final Set<InlineWork> LONG_WORK_WATCH = ConcurrentHashMap.newKeySet();
-
-    static {
-        Thread watcher = new Thread(ClientWebSocket::watchLongWork, "wsp-ws-long-work");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
+    /** Handed-off work running now, on any connection. */
+    private static final LongWorkWatcher LONG_WORK =
+            new LongWorkWatcher("wsp-ws-long-work", HAND_OVER_AFTER_MILLIS / 2, 1_000);
 
     private final Socket socket;
     private final String name;
@@ -93,7 +88,8 @@ public final class ClientWebSocket {
     private ClientWebSocket(Socket socket, String name, ByteBuffer leftover) throws IOException {
         this.socket = socket;
         this.name = name;
-        this.sender = new FrameSender(socket.getOutputStream(), true);
+        this.sender = new FrameSender(socket.getOutputStream(), true,
+                e -> drop(CloseCodes.ABNORMAL, "write failed: " + e.getMessage()));
         readBuffer.put(leftover).flip();
     }
 
@@ -351,14 +347,14 @@ public final class ClientWebSocket {
         readingThread = null;
         inlineWork.set(token);
         // The token, not the connection: a later work of this connection must not lose its watch.
-        LONG_WORK_WATCH.add(token);
+        LONG_WORK.watch(token);
         try {
             work.run();
         } catch (RuntimeException e) {
             // Not a failure of the connection, which another thread may read by now.
             LOG.log(System.Logger.Level.WARNING, "work handed over by {0} failed: {1}", name, e.toString());
         } finally {
-            LONG_WORK_WATCH.remove(token);
+            LONG_WORK.unwatch(token);
         }
         if (inlineWork.compareAndSet(token, null)) {
             readingThread = Thread.currentThread();
@@ -368,7 +364,7 @@ public final class ClientWebSocket {
     }
 
     /** One run of handed-off work; compared by identity. */
-    private static final class InlineWork {
+    private static final class InlineWork implements LongWorkWatcher.Watched {
 
         final ClientWebSocket owner;
         final FrameReader reader;
@@ -380,57 +376,33 @@ public final class ClientWebSocket {
             this.sinceNanos = sinceNanos;
         }
 
-        /** Watcher thread: passes reading to another thread when the work has run too long. */
-        void handOverIfLong(long now) {
-            if (now - sinceNanos > HAND_OVER_AFTER_MILLIS * 1_000_000L && owner.inlineWork.compareAndSet(this, null)) {
-                LONG_WORK_WATCH.remove(this);
+        /** Passes reading to another thread when the work has run too long. */
+        @Override
+        public void check(long nowNanos) {
+            if (nowNanos - sinceNanos > HAND_OVER_AFTER_MILLIS * 1_000_000L && owner.inlineWork.compareAndSet(this, null)) {
+                LONG_WORK.unwatch(this);
                 READERS.execute(() -> owner.read(reader));
             }
         }
     }
 
-    private static void watchLongWork() {
-        while (true) {
-            try {
-                Thread.sleep(HAND_OVER_AFTER_MILLIS / 2);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (InlineWork work : LONG_WORK_WATCH) {
-                work.handOverIfLong(now);
-            }
-        }
-    }
-
     public void sendText(String message) throws IOException {
-        send(w -> w.text(message));
+        sender.send(w -> w.text(message));
     }
 
     /** A fragment of a binary message, {@code data} consumed; {@code last} ends the message. */
     public void sendBinary(ByteBuffer data, boolean last) throws IOException {
-        send(w -> w.binary(data, last));
+        sender.send(w -> w.binary(data, last));
     }
 
     /** A text message and a whole binary message, in one write. */
     public void sendTextThenBinary(String message, ByteBuffer data) throws IOException {
-        send(w -> w.textThenBinary(message, data));
+        sender.send(w -> w.textThenBinary(message, data));
     }
 
     /** Pings unless a send is under way; false when the connection is broken. */
     public boolean ping() {
         return sender.ping();
-    }
-
-    private void send(FrameSender.Send send) throws IOException {
-        try {
-            sender.send(send);
-        } catch (FrameSender.ClosedException e) {
-            throw e;
-        } catch (IOException e) {
-            drop(CloseCodes.ABNORMAL, "write failed: " + e.getMessage());
-            throw e;
-        }
     }
 
     /**
@@ -440,16 +412,8 @@ public final class ClientWebSocket {
     public void close(int code, String reason) {
         try {
             if (sender.close(code, reason, CLOSE_WAIT_MILLIS)) {
-                Thread closer = new Thread(() -> {
-                    try {
-                        Thread.sleep(CLOSE_WAIT_MILLIS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    drop(code, reason);
-                }, "wsp-ws-close " + name);
-                closer.setDaemon(true);
-                closer.start();
+                CompletableFuture.delayedExecutor(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS, READERS)
+                        .execute(() -> drop(code, reason));
             }
         } catch (IOException | RuntimeException e) {
             drop(code, reason);

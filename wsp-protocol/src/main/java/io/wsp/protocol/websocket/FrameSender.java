@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The sending half of a WebSocket connection, for both ends: one sender at a time, nothing after
@@ -30,6 +31,7 @@ public final class FrameSender {
     }
 
     private final FrameWriter writer;
+    private final Consumer<IOException> onWriteFailure;
     private final ReentrantLock lock = new ReentrantLock();
     /** Written under the lock, read without it. */
     private volatile boolean closeSent;
@@ -38,21 +40,36 @@ public final class FrameSender {
     private int sentCode;
     private String sentReason;
 
-    /** @param mask true on a client */
-    public FrameSender(OutputStream out, boolean mask) {
+    /**
+     * @param mask           true on a client
+     * @param onWriteFailure hears a failed {@link #send} before its caller does, once per failure:
+     *                       the connection is broken and should be dropped
+     */
+    public FrameSender(OutputStream out, boolean mask, Consumer<IOException> onWriteFailure) {
         writer = new FrameWriter(out, mask);
+        this.onWriteFailure = onWriteFailure;
     }
 
     /** Sends under the lock; throws {@link ClosedException} once our close frame is out. */
     public void send(Send send) throws IOException {
+        IOException failure = null;
         lock.lock();
         try {
             if (closeSent) {
                 throw new ClosedException();
             }
-            send.to(writer);
+            try {
+                send.to(writer);
+            } catch (IOException e) {
+                failure = e;
+            }
         } finally {
             lock.unlock();
+        }
+        if (failure != null) {
+            // Outside the lock: dropping the connection runs its owner's clean-up, which may send.
+            onWriteFailure.accept(failure);
+            throw failure;
         }
         if (pendingPong != null) {
             sendPendingPong();

@@ -63,7 +63,8 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
     public void init(WebConnection connection) {
         this.connection = connection;
         try {
-            FrameSender s = new FrameSender(connection.getOutputStream(), false);
+            FrameSender s = new FrameSender(connection.getOutputStream(), false,
+                    e -> drop(CloseCodes.ABNORMAL, "write failed: " + e.getMessage()));
             sender = s;
             reader = new FrameReader(true, maxTextBytes, new PeerFrames(s, CLOSE_WAIT_MILLIS, listener, this::drop));
             in = connection.getInputStream();
@@ -168,15 +169,7 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
         if (s == null) {
             throw new IOException("WebSocket connection not started");
         }
-        try {
-            s.send(send);
-        } catch (FrameSender.ClosedException e) {
-            throw e;
-        } catch (IOException e) {
-            // Outside the sender's lock: the listener's clean-up may send on other connections.
-            drop(CloseCodes.ABNORMAL, "write failed: " + e.getMessage());
-            throw e;
-        }
+        s.send(send);
     }
 
     /** Ends the connection without more ado. */
