@@ -128,6 +128,11 @@ public final class AgentConnection {
         }
     }
 
+    /** False from the start of the closing handshake: the connection takes no more requests. */
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
     void onText(String message) {
         ResponseReceiver r = receiver;
         if (r == null) {

@@ -142,7 +142,10 @@ public class LocalAgentRegistry implements AgentRegistry {
         while (true) {
             Waiter waiter = null;
             synchronized (lock) {
-                if (connection.state() == ConnectionState.CLOSED) {
+                // A closing connection stays busy until its end removes it: handed out now, it
+                // would fail the next request (an exchange whose caller left closes its
+                // connection, and the agent's late last frame then hands it back).
+                if (connection.state() == ConnectionState.CLOSED || !connection.isOpen()) {
                     return;
                 }
                 for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {

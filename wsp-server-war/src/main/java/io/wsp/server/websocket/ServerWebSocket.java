@@ -161,7 +161,8 @@ public final class ServerWebSocket implements WebSocket, HttpUpgradeHandler, Rea
 
     @Override
     public boolean isOpen() {
-        return !ended.get();
+        FrameSender s = sender;
+        return !ended.get() && (s == null || !s.closeSent());
     }
 
     private void send(FrameSender.Send send) throws IOException {

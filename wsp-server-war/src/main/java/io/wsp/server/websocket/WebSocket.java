@@ -20,5 +20,6 @@ public interface WebSocket {
     /** Starts the closing handshake; the connection ends shortly after, answered or not. */
     void close(int code, String reason);
 
+    /** False once a close frame went out (ours, or our answer to the peer's) or the connection ended. */
     boolean isOpen();
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsp.protocol.Labels;
+import io.wsp.protocol.WspProtocol;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
 import io.wsp.server.websocket.WebSocket;
@@ -150,6 +151,21 @@ class LocalAgentRegistryTest {
         gaveUp.cancel(false);
         registry.release(c);
         assertSame(c, patient.getNow(null));
+    }
+
+    @Test
+    void aConnectionClosingWhenReleasedIsNeitherIdleNorHandedToAWaiter() {
+        LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        registry.acquire(LONG, AgentSelector.ANY).join();
+        CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, AgentSelector.ANY);
+        c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "caller went away");
+        registry.release(c);
+        assertFalse(waiting.isDone(), "not given a connection that is closing");
+        assertEquals(List.of("a 1 0 1"), counts(registry), "busy until its end removes it");
+        registry.remove(c);
+        assertEquals(List.of(), counts(registry));
     }
 
     @Test
