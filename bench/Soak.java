@@ -646,8 +646,8 @@ public class Soak {
         });
 
         r.append("\nMemory, sampled under load: live heap after a full GC (the total of `jcmd PID GC.class_histogram`), "
-                + "VmRSS and threads (`/proc/PID/status`), open file descriptors (`/proc/PID/fd`). Server `-Xmx256m`, agent "
-                + "`-Xmx64m`. The agent is a new process after every kill: each row is the one alive then (at most a "
+                + "VmRSS and threads (`/proc/PID/status`), open file descriptors (`/proc/PID/fd`). The server's heap is in its "
+                + "command below; the agent runs at `-Xmx64m`. The agent is a new process after every kill: each row is the one alive then (at most a "
                 + "minute old).\n\n");
         r.append("| When | Server live heap (MB) | Server RSS (MB) | Server threads / fds "
                 + "| Agent live heap (MB) | Agent RSS (MB) | Agent threads / fds |\n");
