@@ -81,6 +81,14 @@ class LocalAgentRegistryTest {
         return self[0];
     }
 
+    /** Agent "a"'s only connection, registered and then acquired: busy. */
+    private AgentConnection addedAndTaken(LocalAgentRegistry registry) {
+        AgentConnection c = connection("a", 1);
+        registry.add(c);
+        assertSame(c, registry.acquire(LONG, AgentSelector.ANY).join());
+        return c;
+    }
+
     /** Each pool as "id idleSize idle busy". */
     private static List<String> counts(LocalAgentRegistry registry) {
         return registry.status().stream().map(p -> p.agentId() + " " + p.idleSize() + " " + p.idle() + " " + p.busy())
@@ -117,9 +125,7 @@ class LocalAgentRegistryTest {
     @Test
     void releaseHandsTheConnectionToTheOldestWaiter() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
-        AgentConnection c = connection("a", 1);
-        registry.add(c);
-        registry.acquire(LONG, AgentSelector.ANY).join();
+        AgentConnection c = addedAndTaken(registry);
         CompletableFuture<AgentConnection> first = registry.acquire(LONG, AgentSelector.ANY);
         CompletableFuture<AgentConnection> second = registry.acquire(LONG, AgentSelector.ANY);
         registry.release(c);
@@ -143,9 +149,7 @@ class LocalAgentRegistryTest {
     @Test
     void aWaiterThatGaveUpIsSkipped() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
-        AgentConnection c = connection("a", 1);
-        registry.add(c);
-        registry.acquire(LONG, AgentSelector.ANY).join();
+        AgentConnection c = addedAndTaken(registry);
         CompletableFuture<AgentConnection> gaveUp = registry.acquire(LONG, AgentSelector.ANY);
         CompletableFuture<AgentConnection> patient = registry.acquire(LONG, AgentSelector.ANY);
         gaveUp.cancel(false);
@@ -156,9 +160,7 @@ class LocalAgentRegistryTest {
     @Test
     void aConnectionClosingWhenReleasedIsNeitherIdleNorHandedToAWaiter() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
-        AgentConnection c = connection("a", 1);
-        registry.add(c);
-        registry.acquire(LONG, AgentSelector.ANY).join();
+        AgentConnection c = addedAndTaken(registry);
         CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, AgentSelector.ANY);
         c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "caller went away");
         registry.release(c);
@@ -192,9 +194,7 @@ class LocalAgentRegistryTest {
     @Test
     void removingTheLastConnectionDropsThePoolAndFailsWaiters() {
         LocalAgentRegistry registry = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
-        AgentConnection c = connection("a", 1);
-        registry.add(c);
-        registry.acquire(LONG, AgentSelector.ANY).join();
+        AgentConnection c = addedAndTaken(registry);
         CompletableFuture<AgentConnection> waiting = registry.acquire(LONG, AgentSelector.ANY);
         registry.remove(c);
         registry.remove(c);
