@@ -24,22 +24,21 @@ esac
 
 if [[ $MODE == full ]]; then
   CELL=10        # seconds per measured wrk cell: long enough for p99 to settle at 1 connection
-  # Warm-up at 64 connections in 5 s windows until req/s stops rising: the mean of the last three
-  # windows no more than 3% above the three before. Payara's and the agent's C2 compilers share
-  # the 2 cores with the load: in 5 s windows the tunnel went 1.1k, 2.5k ... 6.6k (50 s), 8.5k
-  # (75 s), then 8.1-9.4k up to 150 s, and p99/p50 fell from 3.5 to 2.4-2.8. A fixed 30 s measured
-  # the compilers, not wsp. WARM_MIN/WARM_MAX bound it (seconds); direct and the Go wsp settle
-  # at the minimum.
-  WARM_MIN=30
-  WARM_MAX=180
-  WARM_DIRECT=3
+  # Warm-up at 64 connections, in 10 s windows whose req/s the results list. Payara's and the
+  # agent's C2 compilers share the 2 cores with the load: in 5 s windows the tunnel went 1.1k,
+  # 2.5k ... 6.6k (50 s), 8.5k (75 s), then 8.1-9.4k up to 150 s, and p99/p50 fell from 3.5 to
+  # 2.4-2.8; a stop-when-flat rule fooled by a slow window stopped at 70 s. 30 s measured the
+  # compilers, not wsp. Direct (27k req/s in its first 5 s, then 41-46k) and the Go wsp settle
+  # within seconds; WARM_DIRECT is also the 1-connection and 64 KiB warm-up of the tunnel.
+  WARM_TUNNEL=120
+  WARM_DIRECT=15
   # Bulk transfers before the measured ones, each way and on each path: the tunnel's MB/s rose
   # for the first 4-5 GiB each way (417 -> 800-900 MB/s down), then stayed.
   WARM_BULK=4
   BIG=$((1024 * 1024 * 1024))
   OUT=bench/results.md
 else
-  CELL=2; WARM_MIN=2; WARM_MAX=2; WARM_DIRECT=1; WARM_BULK=1
+  CELL=2; WARM_TUNNEL=2; WARM_DIRECT=1; WARM_BULK=1
   BIG=$((256 * 1024 * 1024))
   OUT=bench/results-quick.md
 fi
@@ -193,24 +192,19 @@ run_wrk() {
     "${R[$cell.socket_errors]}" "${R[$cell.status_errors]}"
 }
 
-# warm_until_steady CELL tunnel|direct|go: 5 s wrk windows at 64 connections until req/s stops
-# rising (see WARM_MIN); how long it took into R[CELL.secs]
-warm_until_steady() {
-  local cell=$1 via=$2 secs=0 window=5 i
+# warm_up CELL tunnel|direct|go SECONDS: wrk at 64 connections in windows of up to 10 s; their
+# req/s into R[CELL.curve]
+warm_up() {
+  local cell=$1 via=$2 secs=$3 done=0 window
   local -a rates=()
-  ((WARM_MAX >= window)) || window=$WARM_MAX
-  while ((secs < WARM_MAX)); do
-    run_wrk "$cell-$secs" 64 "$window" "$via" /small norecord >/dev/null
-    rates+=("${R[$cell-$secs.rps]}")
-    secs=$((secs + window))
-    i=${#rates[@]}
-    if ((secs >= WARM_MIN && i >= 6)) && awk -v a="${rates[i - 6]}" -v b="${rates[i - 5]}" -v c="${rates[i - 4]}" \
-        -v d="${rates[i - 3]}" -v e="${rates[i - 2]}" -v f="${rates[i - 1]}" 'BEGIN { exit !(d + e + f <= 1.03 * (a + b + c)) }'; then
-      break
-    fi
+  while ((done < secs)); do
+    window=$((secs - done < 10 ? secs - done : 10))
+    run_wrk "$cell-$done" 64 "$window" "$via" /small norecord >/dev/null
+    rates+=("${R[$cell-$done.rps]}")
+    done=$((done + window))
   done
-  R[$cell.secs]=$secs
-  printf '  %-22s %ss, last windows %s req/s\n' "$cell" "$secs" "${rates[*]: -3}"
+  R[$cell.curve]="${rates[*]}"
+  printf '  %-22s %ss: %s req/s\n' "$cell" "$secs" "${rates[*]}"
 }
 
 # Samples VmRSS (kB) of server and agent every 0.5 s into a file until killed.
@@ -271,12 +265,12 @@ if [[ ! -f $BIG_FILE || $(stat -c %s "$BIG_FILE") != "$BIG" ]]; then
   head -c "$BIG" /dev/urandom >"$BIG_FILE.tmp" && mv "$BIG_FILE.tmp" "$BIG_FILE"
 fi
 
-echo "warming up until req/s at 64 connections stops rising (${WARM_MIN}-${WARM_MAX}s each)..."
-warm_until_steady warm-tunnel tunnel
+echo "warming up at 64 connections (${WARM_TUNNEL}s tunnel, ${WARM_DIRECT}s direct)..."
+warm_up warm-tunnel tunnel "$WARM_TUNNEL"
 run_wrk warm-tunnel-c1 1 "$WARM_DIRECT" tunnel /small norecord
 run_wrk warm-tunnel-64k 16 "$WARM_DIRECT" tunnel "/bytes?size=65536" norecord
-warm_until_steady warm-direct direct
-if [[ -n ${GO:-} ]]; then warm_until_steady warm-go go; fi
+warm_up warm-direct direct "$WARM_DIRECT"
+if [[ -n ${GO:-} ]]; then warm_up warm-go go "$WARM_DIRECT"; fi
 
 echo "small GET (${CELL}s per cell)..."
 for c in 1 16 64; do
@@ -354,7 +348,7 @@ echo "runtime ${RUNTIME}s"
   echo "- Java: $(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $(curl --version | head -1 | cut -d' ' -f1-2)"
   # The jars are reused when present, so the commit alone may not be what ran: give their age too.
   echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC')"
-  echo "- Runtime of bench/run.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell; warm-up at 64 connections until req/s stopped rising: ${R[warm-tunnel.secs]}s tunnel, ${R[warm-direct.secs]}s direct${GO:+, ${R[warm-go.secs]}s Go wsp}"
+  echo "- Runtime of bench/run.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell after warm-up at 64 connections: ${WARM_TUNNEL}s tunnel (req/s per 10 s: ${R[warm-tunnel.curve]}), ${WARM_DIRECT}s direct${GO:+ and Go wsp}"
   echo "- CPU busy (all cores) with nothing measured running: ${BUSY_BEFORE}% before start, ${BUSY_AFTER}% after the cells (our idle JVMs included); more than ~10% means another load shared the machine"
   echo
   echo "Everything ran on this one machine over loopback: wrk/curl, Payara Micro, the agent and the API share its CPUs."
