@@ -98,10 +98,10 @@ class ClientWebSocketTest {
 
     @Test
     void aBinaryMessageFromTheServerArrivesPieceByPiece() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         client.start(events, 1024);
-        FrameWriter toClient = new FrameWriter(accepted.get(5, TimeUnit.SECONDS).getOutputStream(), false);
+        FrameWriter toClient = new FrameWriter(connected.socket().getOutputStream(), false);
         toClient.binary(ByteBuffer.wrap(new byte[200_000]), false);
         toClient.binary(ByteBuffer.allocate(0), true);
         assertEquals("binary 200000", events.next());
@@ -110,10 +110,10 @@ class ClientWebSocketTest {
 
     @Test
     void aMaskedFrameFromTheServerIsAProtocolError() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         client.start(events, 1024);
-        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        ServerSide side = new ServerSide(connected.socket());
         new FrameWriter(side.socket.getOutputStream(), true).text("masked");
         assertEquals("close 1002 masked server frame", side.next());
         assertEquals("close 1002 masked server frame", events.next());
@@ -122,10 +122,10 @@ class ClientWebSocketTest {
 
     @Test
     void pingsAreAnsweredAndTheServersCloseIsEchoed() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         client.start(events, 1024);
-        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        ServerSide side = new ServerSide(connected.socket());
         FrameWriter toClient = new FrameWriter(side.socket.getOutputStream(), false);
         toClient.ping(ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8)));
         assertEquals("pong p", side.next());
@@ -138,8 +138,8 @@ class ClientWebSocketTest {
 
     @Test
     void longHandedOffWorkRunsOnTheThreadThatReadItsMessageWhileAnotherReadsOn() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         CompletableFuture<Thread> readBy = new CompletableFuture<>();
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
         CountDownLatch release = new CountDownLatch(1);
@@ -161,7 +161,7 @@ class ClientWebSocketTest {
             }
         };
         client.start(handing, 1024);
-        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        ServerSide side = new ServerSide(connected.socket());
         FrameWriter toClient = new FrameWriter(side.socket.getOutputStream(), false);
         toClient.text("work");
         assertEquals("text work", handing.next());
@@ -177,8 +177,8 @@ class ClientWebSocketTest {
 
     @Test
     void afterShortHandedOffWorkTheSameThreadReadsOn() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         List<Thread> readers = new CopyOnWriteArrayList<>();
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
         Events handing = new Events() {
@@ -192,7 +192,7 @@ class ClientWebSocketTest {
             }
         };
         client.start(handing, 1024);
-        FrameWriter toClient = new FrameWriter(accepted.get(5, TimeUnit.SECONDS).getOutputStream(), false);
+        FrameWriter toClient = new FrameWriter(connected.socket().getOutputStream(), false);
         toClient.text("work");
         assertEquals("text work", handing.next());
         toClient.text("next");
@@ -203,20 +203,20 @@ class ClientWebSocketTest {
 
     @Test
     void aConnectionDroppedWithoutACloseFrameEndsWith1006() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         client.start(events, 1024);
-        accepted.get(5, TimeUnit.SECONDS).close();
+        connected.socket().close();
         assertTrue(events.next().startsWith("close 1006 "));
         assertThrows(IOException.class, () -> client.sendText("late"));
     }
 
     @Test
     void ourCloseIsSentAndTheSocketClosedOnTheServersAnswer() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         client.start(events, 1024);
-        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        ServerSide side = new ServerSide(connected.socket());
         client.close(4000, "caller gone");
         assertEquals("close 4000 caller gone", side.next());
         new FrameWriter(side.socket.getOutputStream(), false).close(4000, "");
@@ -226,10 +226,10 @@ class ClientWebSocketTest {
 
     @Test
     void ourCloseEndsTheConnectionWhenTheServerNeverAnswersIt() throws Exception {
-        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
-        ClientWebSocket client = connect();
+        Connected connected = connected();
+        ClientWebSocket client = connected.client();
         client.start(events, 1024);
-        ServerSide side = new ServerSide(accepted.get(5, TimeUnit.SECONDS));
+        ServerSide side = new ServerSide(connected.socket());
         long start = System.nanoTime();
         client.close(CloseCodes.GOING_AWAY, "shutting down");
         assertEquals("close 1001 shutting down", side.next());
@@ -272,6 +272,16 @@ class ClientWebSocketTest {
             assertEquals(List.of(new SNIHostName("localhost")),
                     ((ExtendedSSLSession) socket.getSession()).getRequestedServerNames());
         }
+    }
+
+    /** A client and the socket of the server that answered its handshake as a server should. */
+    private record Connected(ClientWebSocket client, Socket socket) {
+    }
+
+    private Connected connected() throws Exception {
+        CompletableFuture<Socket> accepted = answerWith(key -> switching(WebSocketHandshake.acceptFor(key)));
+        ClientWebSocket client = connect();
+        return new Connected(client, accepted.get(5, TimeUnit.SECONDS));
     }
 
     private ClientWebSocket connect() throws IOException {
