@@ -69,9 +69,12 @@ start_server() {
   { cat payara-config/pre-boot-commands.asadmin; echo
     echo 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1'
   } >"$PREBOOT"
-  CMD_SERVER="${shown[*]} java -Xmx1g -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
+  # A fixed heap: when it could grow, G1 kept 450-600 MB of the 1 GiB committed, Payara's promoted
+  # buffers filled it, young collections shrank and grew 10-fold, and req/s at 64 connections
+  # swung +-15% with them (see bench/README.md).
+  CMD_SERVER="${shown[*]} java -Xms1g -Xmx1g -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
   # --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
-  env "$@" java -Xmx1g -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
+  env "$@" java -Xms1g -Xmx1g -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
     --nohazelcast --prebootcommandfile "$PREBOOT" --rootdir "$TMPD/payara" >"$LOGS/server.log" 2>&1 &
   SERVER_PID=$!; pids+=("$SERVER_PID")
 }
