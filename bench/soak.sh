@@ -107,7 +107,7 @@ RUNTIME=$((SECONDS - started))
   echo "- Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
   echo "- Java: $(java -version 2>&1 | head -1)"
   # The jars are reused when present, so the commit alone may not be what ran: give their age too.
-  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC')"
+  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/soak-results.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC')"
   echo "- Command: \`bench/soak.sh --duration $DURATION_ARG\`; runtime ${RUNTIME}s in all"
   echo "- CPU busy (all cores) before start: ${BUSY_BEFORE}%; more than ~10% means another load shared the machine"
   echo
