@@ -2,6 +2,11 @@
 # the internal API stand-in and Payara Micro with wsp.war on 127.0.0.1. The caller sets LOGS and
 # TMPD, keeps a `pids` array (this file appends to it) and stops what it started.
 
+# Payara Micro 7 needs Java 21+: java and mvn below are a JDK 21+ (or the run stops here, saying so).
+# shellcheck source=.ci/jdk.sh
+. .ci/jdk.sh
+use_jdk21
+
 SERVER_JAR=wsp-it/target/payara-micro.jar
 WAR=wsp-server-war/target/wsp.war
 AGENT_JAR=wsp-agent/target/wsp-agent.jar

@@ -8,6 +8,9 @@
 #   bench/reconnect-storm.sh [AGENTS [POOL [DOWN_SECONDS]]]    defaults: 20 agents, pool 10, 20 s down
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=.ci/jdk.sh
+. .ci/jdk.sh
+use_jdk21
 
 AGENTS=${1:-20}
 POOL=${2:-10}

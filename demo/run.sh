@@ -4,6 +4,10 @@
 # Prints a curl that goes through the tunnel. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Payara Micro 7 needs Java 21+: java and mvn below are a JDK 21+ (or the demo stops here, saying so).
+# shellcheck source=.ci/jdk.sh
+. .ci/jdk.sh
+use_jdk21
 
 SERVER_PORT=${WSP_DEMO_PORT:-8080}
 API_PORT=${WSP_DEMO_API_PORT:-8081}

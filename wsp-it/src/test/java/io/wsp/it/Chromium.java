@@ -73,7 +73,7 @@ final class Chromium implements AutoCloseable {
     /** Chromium prints where its DevTools endpoint listens on stderr; the rest of stderr is drained. */
     private static String devtoolsUrl(Process process) throws Exception {
         BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> url = OwnThread.supply(() -> {
             try {
                 String line;
                 while ((line = err.readLine()) != null) {

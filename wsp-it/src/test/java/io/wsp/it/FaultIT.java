@@ -354,7 +354,7 @@ class FaultIT {
 
     /** An aborted response: reading it to its end fails; it never ends as a clean, short body. */
     private static void assertReadFails(InputStream body) throws Exception {
-        CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Long> read = OwnThread.supply(() -> {
             try (body) {
                 return body.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {

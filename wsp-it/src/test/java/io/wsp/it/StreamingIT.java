@@ -87,7 +87,7 @@ class StreamingIT {
         CompletableFuture<HttpResponse<String>> held = HttpClient.newHttpClient().sendAsync(
                 wsp.request(api.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
         api.awaitHeldRequest();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Integer> exit = OwnThread.supply(() -> {
             try {
                 return agent.terminate(60);
             } catch (InterruptedException e) {
@@ -130,7 +130,7 @@ class StreamingIT {
         try (Socket caller = new Socket(request.getHost(), request.getPort())) {
             // A raw HTTP/1.0 caller: it reads while it writes, which java.net.http does not, and
             // gets the echo close-delimited, so the bytes read are exactly the body.
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> upload = OwnThread.run(() -> {
                 try {
                     OutputStream out = caller.getOutputStream();
                     out.write(("POST " + request.getRawPath() + " HTTP/1.0\r\nHost: localhost\r\nContent-Length: " + size
@@ -141,7 +141,7 @@ class StreamingIT {
                     throw new UncheckedIOException(e);
                 }
             });
-            CompletableFuture<String> echoed = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> echoed = OwnThread.supply(() -> {
                 try {
                     InputStream in = caller.getInputStream();
                     String head = readHead(in);

@@ -665,7 +665,7 @@ class TunnelIT {
     }
 
     private static String readLineWithin(BufferedReader reader, int seconds) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
+        return OwnThread.supply(() -> {
             try {
                 return reader.readLine();
             } catch (IOException e) {
