@@ -16,8 +16,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Every wsp metric of one deployment, in a registry of its own: the library's default registry is
- * one per class loader, and a test or a container may hold two deployments at once. Each family
+ * Every wsp metric of one deployment, in a registry of its own rather than the library's static
+ * default one, which two deployments loading the library from one place would share. Each family
  * reads the counters the proxy keeps anyway when scraped, so nothing here runs on the request path.
  * Per-agent traffic covers every agent seen since start, so its counters never go backwards when
  * an agent leaves and comes back; requests no agent carried have {@code agent=""}.
