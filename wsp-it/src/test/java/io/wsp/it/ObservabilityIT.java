@@ -192,17 +192,17 @@ class ObservabilityIT {
         String text = r.body();
         for (String line : List.of(
                 "# TYPE wsp_requests_total counter",
-                "wsp_requests_total{agent=\"obs-metrics\",status=\"1xx\"} 0",
-                "wsp_requests_total{agent=\"obs-metrics\",status=\"2xx\"} 3",
-                "wsp_requests_total{agent=\"obs-metrics\",status=\"4xx\"} 1",
-                "wsp_requests_total{agent=\"obs-metrics\",status=\"5xx\"} 0",
-                "wsp_request_errors_total{agent=\"obs-metrics\"} 0",
-                "wsp_request_body_bytes_total{agent=\"obs-metrics\"} 0",
-                "wsp_response_body_bytes_total{agent=\"obs-metrics\"} " + 4 * STATUS_BODY,
-                "wsp_requests_in_flight{agent=\"obs-metrics\"} 0",
-                "wsp_agents_connected 1",
-                "wsp_agent_connections{agent=\"obs-metrics\",state=\"busy\"} 0",
-                "wsp_requests_waiting 0",
+                "wsp_requests_total{agent=\"obs-metrics\",status=\"1xx\"} 0.0",
+                "wsp_requests_total{agent=\"obs-metrics\",status=\"2xx\"} 3.0",
+                "wsp_requests_total{agent=\"obs-metrics\",status=\"4xx\"} 1.0",
+                "wsp_requests_total{agent=\"obs-metrics\",status=\"5xx\"} 0.0",
+                "wsp_request_errors_total{agent=\"obs-metrics\"} 0.0",
+                "wsp_request_body_bytes_total{agent=\"obs-metrics\"} 0.0",
+                "wsp_response_body_bytes_total{agent=\"obs-metrics\"} " + 4.0 * STATUS_BODY,
+                "wsp_requests_in_flight{agent=\"obs-metrics\"} 0.0",
+                "wsp_agents_connected 1.0",
+                "wsp_agent_connections{agent=\"obs-metrics\",state=\"busy\"} 0.0",
+                "wsp_requests_waiting 0.0",
                 "# TYPE wsp_request_duration_seconds histogram",
                 "# TYPE wsp_auth_failures_total counter")) {
             assertTrue(text.lines().anyMatch(line::equals), "no line '" + line + "' in\n" + text);
@@ -212,6 +212,17 @@ class ObservabilityIT {
         assertEquals(value(text, "wsp_request_duration_seconds_count"),
                 value(text, "wsp_request_duration_seconds_bucket\\{le=\"\\+Inf\"}"), text);
         assertTrue(text.contains("wsp_build_info{version=\""), text);
+    }
+
+    @Test
+    void metricsAnswerOpenMetricsToAScraperThatAsksForIt() throws Exception {
+        HttpResponse<String> r = get("metrics", "Authorization", "Bearer " + ADMIN_KEY,
+                "Accept", "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8",
+                r.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(r.body().lines().anyMatch("# TYPE wsp_auth_failures counter"::equals), r.body());
+        assertTrue(r.body().endsWith("# EOF\n"), r.body());
     }
 
     private static double value(String metrics, String sampleRegex) {

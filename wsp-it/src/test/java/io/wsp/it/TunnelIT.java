@@ -598,9 +598,9 @@ class TunnelIT {
         assertEquals(200, wsp.send(wsp.request(api.url("/status/200")).build()).statusCode());
         assertEquals(404, wsp.send(wsp.request(api.url("/status/404")).build()).statusCode());
         // The agent counts a response once its last frame is sent, which may be a moment after the caller has it.
-        List<String> expected = List.of("wsp_agent_responses_total{class=\"2xx\"} 1",
-                "wsp_agent_responses_total{class=\"4xx\"} 1", "wsp_agent_requests_in_flight 0",
-                "wsp_agent_connections{server=\"" + wsp.registerUrl() + "\"} 2");
+        List<String> expected = List.of("wsp_agent_responses_total{class=\"2xx\"} 1.0",
+                "wsp_agent_responses_total{class=\"4xx\"} 1.0", "wsp_agent_requests_in_flight 0.0",
+                "wsp_agent_connections{server=\"" + wsp.registerUrl() + "\"} 2.0");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String metrics;
         do {

@@ -2,7 +2,11 @@ package io.wsp.agent.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wsp.agent.forward.Traffic;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,8 +20,9 @@ import java.util.function.Supplier;
 /**
  * The agent's optional local HTTP port for probes and scrapers: {@code /health/live},
  * {@code /health/ready} (200 while at least one server connection is open, else 503) and
- * {@code /metrics} (Prometheus text). GET only; no secrets are served, but bind it to a
- * private address, as it tells who the agent talks to.
+ * {@code /metrics} (the Prometheus text format 0.0.4, or OpenMetrics when the scraper's
+ * {@code Accept} asks for it). GET only; no secrets are served, but bind it to a private address,
+ * as it tells who the agent talks to.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -42,14 +47,24 @@ public final class AdminServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/health/live", ex -> answer(ex, 200, "application/json", "{\"status\":\"UP\"}"));
+        server.createContext("/health/live", ex -> answer(ex, 200, "application/json", json("{\"status\":\"UP\"}")));
         server.createContext("/health/ready", ex -> {
             int open = connections.get().values().stream().mapToInt(Integer::intValue).sum();
             answer(ex, open > 0 ? 200 : 503, "application/json",
-                    "{\"status\":\"" + (open > 0 ? "UP" : "DOWN") + "\",\"connections\":" + open + "}");
+                    json("{\"status\":\"" + (open > 0 ? "UP" : "DOWN") + "\",\"connections\":" + open + "}"));
         });
-        server.createContext("/metrics", ex -> answer(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                AgentMetrics.write(traffic, connections.get())));
+        PrometheusRegistry metrics = AgentMetrics.registry(traffic, connections);
+        ExpositionFormats formats = ExpositionFormats.init();
+        server.createContext("/metrics", ex -> {
+            ExpositionFormatWriter writer = formats.findWriter(ex.getRequestHeaders().getFirst("Accept"));
+            if (!writer.isAvailable()) {
+                // Protobuf needs a module the agent does not carry; Prometheus lists the text formats after it.
+                writer = formats.getPrometheusTextFormatWriter();
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            writer.write(body, metrics.scrape());
+            answer(ex, 200, writer.getContentType(), body.toByteArray());
+        });
         server.start();
         AdminServer admin = new AdminServer(server, executor);
         LOG.log(System.Logger.Level.INFO, "admin port listening on {0}:{1}",
@@ -61,14 +76,17 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void answer(HttpExchange ex, int status, String contentType, String body) throws IOException {
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void answer(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
                 ex.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", contentType);
             boolean head = "HEAD".equals(ex.getRequestMethod());
             ex.sendResponseHeaders(status, head ? -1 : bytes.length);

@@ -4,15 +4,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Request durations in fixed buckets, lock-free. Buckets hold their own counts; the snapshot
- * makes them cumulative as Prometheus expects.
+ * Request durations in fixed buckets, lock-free: one {@link LongAdder} per bucket, so requests
+ * ending at once never wait for each other, nor for a scrape. (The client library's
+ * {@code Histogram} would add a shared atomic count per observation and a lock for requests ending
+ * while a scrape runs; {@code /metrics} turns this histogram's snapshot into the library's.)
  */
 public final class DurationHistogram {
 
-    /** Upper bounds in seconds: from a fast local call to the default response timeout. */
-    static final double[] BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    /** Upper bounds in seconds: from a fast local call to the default response timeout, then the rest. */
+    static final double[] BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+        Double.POSITIVE_INFINITY};
 
-    private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
+    private final LongAdder[] buckets = new LongAdder[BOUNDS.length];
     private final LongAdder sumNanos = new LongAdder();
 
     public DurationHistogram() {
@@ -24,36 +27,35 @@ public final class DurationHistogram {
     public void record(long nanos) {
         double seconds = nanos / (double) TimeUnit.SECONDS.toNanos(1);
         int i = 0;
-        while (i < BOUNDS.length && seconds > BOUNDS[i]) {
+        while (seconds > BOUNDS[i]) {
             i++;
         }
         buckets[i].increment();
         sumNanos.add(nanos);
     }
 
-    /**
-     * Counts at one moment, each bucket including those below it. Read while requests end, the
-     * total may lag a bucket by a request or two; Prometheus tolerates that.
-     */
+    /** Counts at one moment. Read while requests end, the sum may lag the buckets by a request or two. */
     public Snapshot snapshot() {
-        long[] cumulative = new long[buckets.length];
-        long running = 0;
+        long[] counts = new long[buckets.length];
         for (int i = 0; i < buckets.length; i++) {
-            running += buckets[i].sum();
-            cumulative[i] = running;
+            counts[i] = buckets[i].sum();
         }
-        return new Snapshot(BOUNDS.clone(), cumulative, sumNanos.sum() / (double) TimeUnit.SECONDS.toNanos(1));
+        return new Snapshot(BOUNDS.clone(), counts, sumNanos.sum() / (double) TimeUnit.SECONDS.toNanos(1));
     }
 
     /**
-     * @param bounds     upper bounds in seconds; the last bucket (+Inf) has none
-     * @param cumulative one more than {@code bounds}: requests at or below each bound, then all
+     * @param bounds     upper bounds in seconds, the last one +Inf
+     * @param counts     requests in each bucket alone (not cumulative), one per bound
      * @param sumSeconds all durations added up
      */
-    public record Snapshot(double[] bounds, long[] cumulative, double sumSeconds) {
+    public record Snapshot(double[] bounds, long[] counts, double sumSeconds) {
 
         public long count() {
-            return cumulative[cumulative.length - 1];
+            long all = 0;
+            for (long n : counts) {
+                all += n;
+            }
+            return all;
         }
     }
 }

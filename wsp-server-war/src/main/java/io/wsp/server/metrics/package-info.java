@@ -1,5 +1,5 @@
 /**
- * What the proxy counts and how it is written out: lock-free per-agent and global counters, a
- * fixed-bucket duration histogram, and the Prometheus text format. No I/O of its own.
+ * What the proxy counts: lock-free per-agent and global counters and a fixed-bucket duration
+ * histogram, which {@code /status} and {@code /metrics} read. No I/O of its own.
  */
 package io.wsp.server.metrics;
