@@ -34,11 +34,15 @@ ensure_built() {
   done
 }
 
-port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+# Free: no socket of any state on it (a connection's local end blocks a bind as well as a listener).
+port_free() { ! ss -Htan "sport = :$1" | grep -q .; }
+# Below the kernel's ephemeral range when it leaves room (32768-60999 by default): a port picked
+# there can be taken by any outgoing connection (ours, or another load's) before it is bound.
 pick_port() { # avoid...: ports already picked
-  local p
+  local p lo
+  lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 0)
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
+    if ((lo > 25000)); then p=$((20000 + RANDOM % (lo - 20000))); else p=$((20000 + RANDOM % 40000)); fi
     [[ " $* " != *" $p "* ]] && port_free "$p" && { echo "$p"; return; }
   done
   die "no free port found"

@@ -92,8 +92,8 @@ need_command() { # command: installed from the Debian package of the same name w
   local sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
   echo "installing $1 (Debian package)..."
   # Only refresh the package lists when the install needs it: apt-get update is slow.
-  $sudo apt-get install -y "$1" >"$LOGS/apt.log" 2>&1 ||
-    { $sudo apt-get update >>"$LOGS/apt.log" 2>&1 && $sudo apt-get install -y "$1" >>"$LOGS/apt.log" 2>&1; } ||
+  $sudo apt-get install -y -o DPkg::Lock::Timeout=120 "$1" >"$LOGS/apt.log" 2>&1 ||
+    { $sudo apt-get update >>"$LOGS/apt.log" 2>&1 && $sudo apt-get install -y -o DPkg::Lock::Timeout=120 "$1" >>"$LOGS/apt.log" 2>&1; } ||
     die "could not install $1; see $LOGS/apt.log"
 }
 need_command wrk
@@ -126,8 +126,6 @@ if [[ -n $BASE_DIR ]]; then
   BASE_JAVA=${WSP_BENCH_BASELINE_JAVA:-java}
   [[ -d $BASE_JAVA ]] && BASE_JAVA=$BASE_JAVA/bin/java
   "$BASE_JAVA" -version >/dev/null 2>&1 || die "WSP_BENCH_BASELINE_JAVA: $BASE_JAVA does not run"
-  BASE_PORT=$(pick_port "$API_PORT" "$SERVER_PORT" "$RELAY_PORT" "$RELAY_PORT2" "${GO_PORT:-}")
-  BASE=http://127.0.0.1:$BASE_PORT
   BASE_COMMIT=$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
   git -C "$BASE_DIR" diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || BASE_COMMIT+=" (with uncommitted changes)"
 fi
@@ -361,6 +359,9 @@ done
 if [[ -n $BASE_DIR ]]; then
   stop_pids "$AGENT_PID" "$SERVER_PID" ${GO_CLIENT_PID:-} ${GO_SERVER_PID:-}
   SERVER_PID= AGENT_PID=
+  # Picked only now: a port picked minutes before can be taken meanwhile.
+  BASE_PORT=$(pick_port "$API_PORT" "$SERVER_PORT" "$RELAY_PORT" "$RELAY_PORT2" "${GO_PORT:-}")
+  BASE=http://127.0.0.1:$BASE_PORT
   start_payara "$BASE_DIR" "$BASE_JAVA" "$BASE_PORT" baseline-server "WSP_SECRET_KEY=$SECRET"
   BASE_SERVER_PID=$PAYARA_PID CMD_BASE_SERVER=$PAYARA_CMD
   echo "baseline: wsp $BASE_COMMIT of $BASE_DIR on $BASE (logs in $LOGS/baseline-*.log)..."
