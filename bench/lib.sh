@@ -34,12 +34,16 @@ ensure_built() {
   done
 }
 
-port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
-pick_port() { # avoid: a port already picked
-  local p
+# Free: no socket of any state on it (a connection's local end blocks a bind as well as a listener).
+port_free() { ! ss -Htan "sport = :$1" | grep -q .; }
+# Below the kernel's ephemeral range when it leaves room (32768-60999 by default): a port picked
+# there can be taken by any outgoing connection (ours, or another load's) before it is bound.
+pick_port() { # avoid...: ports already picked
+  local p lo
+  lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 0)
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    [[ $p != "${1:-}" ]] && port_free "$p" && { echo "$p"; return; }
+    if ((lo > 25000)); then p=$((20000 + RANDOM % (lo - 20000))); else p=$((20000 + RANDOM % 40000)); fi
+    [[ " $* " != *" $p "* ]] && port_free "$p" && { echo "$p"; return; }
   done
   die "no free port found"
 }
@@ -66,20 +70,33 @@ start_api() {
 # Starts Payara Micro with wsp.war on SERVER_PORT, its environment given as NAME=value arguments
 # (values never printed: CMD_SERVER names them as $NAME). Sets SERVER_PID and CMD_SERVER.
 start_server() {
-  local shown=() assignment
+  start_payara . java "$SERVER_PORT" server "$@"
+  SERVER_PID=$PAYARA_PID; CMD_SERVER=$PAYARA_CMD
+}
+
+# start_payara CHECKOUT JAVA PORT NAME [NAME=value...]: Payara Micro with wsp.war of the checkout
+# CHECKOUT (its built jars and its own payara-config/), run by JAVA, on 127.0.0.1:PORT, logging to
+# $LOGS/NAME.log. Sets PAYARA_PID and PAYARA_CMD (for humans: environment values shown as $NAME).
+start_payara() {
+  local dir=$1 java=$2 port=$3 name=$4 shown=() assignment jar war preboot
+  shift 4
   for assignment in "$@"; do shown+=("${assignment%%=*}=\$${assignment%%=*}"); done
-  # The project's pre-boot commands, plus one that binds the listener to loopback (Payara listens
+  jar=$SERVER_JAR war=$WAR
+  [[ $dir == . ]] || { jar=$dir/$SERVER_JAR; war=$dir/$WAR; }
+  # The checkout's pre-boot commands, plus one that binds the listener to loopback (Payara listens
   # on every interface by default); generated so it never drifts from payara-config/.
-  PREBOOT=$TMPD/pre-boot-commands.asadmin
-  { cat payara-config/pre-boot-commands.asadmin; echo
+  preboot=$TMPD/$name-pre-boot-commands.asadmin
+  { cat "$dir/payara-config/pre-boot-commands.asadmin"; echo
     echo 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1'
-  } >"$PREBOOT"
+  } >"$preboot"
+  local shown_preboot=payara-config/pre-boot-commands.asadmin
+  [[ $dir == . ]] || shown_preboot=$dir/$shown_preboot
   # A fixed heap: when it could grow, G1 kept 450-600 MB of the 1 GiB committed, Payara's promoted
   # buffers filled it, young collections shrank and grew 10-fold, and req/s at 64 connections
   # swung +-15% with them (see bench/README.md).
-  CMD_SERVER="${shown[*]} java -Xms1g -Xmx1g -jar $SERVER_JAR --deploy $WAR --contextroot / --port $SERVER_PORT --nohazelcast --prebootcommandfile <payara-config/pre-boot-commands.asadmin + listener address=127.0.0.1> --rootdir <temporary directory>"
+  PAYARA_CMD="${shown[*]} $java -Xms1g -Xmx1g -jar $jar --deploy $war --contextroot / --port $port --nohazelcast --prebootcommandfile <$shown_preboot + listener address=127.0.0.1> --rootdir <temporary directory>"
   # --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
-  env "$@" java -Xms1g -Xmx1g -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --port "$SERVER_PORT" \
-    --nohazelcast --prebootcommandfile "$PREBOOT" --rootdir "$TMPD/payara" >"$LOGS/server.log" 2>&1 &
-  SERVER_PID=$!; pids+=("$SERVER_PID")
+  env "$@" "$java" -Xms1g -Xmx1g -jar "$jar" --deploy "$war" --contextroot / --port "$port" \
+    --nohazelcast --prebootcommandfile "$preboot" --rootdir "$TMPD/payara-$name" >"$LOGS/$name.log" 2>&1 &
+  PAYARA_PID=$!; pids+=("$PAYARA_PID")
 }

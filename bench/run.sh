@@ -5,11 +5,14 @@
 # with free high ports, and stops them on exit. Prints one markdown table and writes it, with the
 # machine and the exact commands, to bench/results.md (bench/results-quick.md with --quick).
 #
-#   bench/run.sh           full run: 10 s cells, 1 GiB bodies (about 3-4 minutes on 2 cores)
+#   bench/run.sh           full run: 10 s cells, 1 GiB bodies (about 7 minutes on 2 cores)
 #   bench/run.sh --quick   smoke run: 2 s cells, 256 MiB bodies
 #
 # With WSP_BENCH_GO_SERVER and WSP_BENCH_GO_CLIENT set to the wsp_server and wsp_client binaries of
 # the Go wsp (root-gg/wsp, built by you), its small-GET cells are measured in the same run too.
+# With WSP_BENCH_BASELINE set to another wsp checkout whose jars are built (an older commit, say),
+# its tunnel's small-GET cells are measured after ours, once ours is stopped; its Payara Micro and
+# agent run on WSP_BENCH_BASELINE_JAVA (a JDK home or a java binary; default: our java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +21,7 @@ OPTS=
 case "${1:-}" in
   "") ;;
   --quick) MODE=quick; OPTS=" --quick" ;;
-  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "unknown option: $1 (use --quick or --help)" >&2; exit 2 ;;
 esac
 
@@ -68,6 +71,19 @@ stop() {
   rm -rf "$TMPD"
 }
 trap stop EXIT
+
+# stop_pids PID...: stops these in the order given, as stop does, and forgets them
+stop_pids() {
+  local pid keep=()
+  for pid; do kill "$pid" 2>/dev/null || true; done
+  for pid; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do [[ " $* " == *" $pid "* ]] || keep+=("$pid"); done
+  pids=("${keep[@]}")
+}
 trap 'exit 130' INT TERM
 
 # --- tools and build ---------------------------------------------------------------------------
@@ -76,8 +92,8 @@ need_command() { # command: installed from the Debian package of the same name w
   local sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
   echo "installing $1 (Debian package)..."
   # Only refresh the package lists when the install needs it: apt-get update is slow.
-  $sudo apt-get install -y "$1" >"$LOGS/apt.log" 2>&1 ||
-    { $sudo apt-get update >>"$LOGS/apt.log" 2>&1 && $sudo apt-get install -y "$1" >>"$LOGS/apt.log" 2>&1; } ||
+  $sudo apt-get install -y -o DPkg::Lock::Timeout=120 "$1" >"$LOGS/apt.log" 2>&1 ||
+    { $sudo apt-get update >>"$LOGS/apt.log" 2>&1 && $sudo apt-get install -y -o DPkg::Lock::Timeout=120 "$1" >>"$LOGS/apt.log" 2>&1; } ||
     die "could not install $1; see $LOGS/apt.log"
 }
 need_command wrk
@@ -100,6 +116,18 @@ if [[ -n $GO_SERVER_BIN || -n $GO_CLIENT_BIN ]]; then
   [[ -x $GO_SERVER_BIN && -x $GO_CLIENT_BIN ]] || die "WSP_BENCH_GO_SERVER and WSP_BENCH_GO_CLIENT must both be executables"
   GO_PORT=$(pick_port "$SERVER_PORT")
   GO=http://127.0.0.1:$GO_PORT
+fi
+BASE_DIR=${WSP_BENCH_BASELINE:-}
+if [[ -n $BASE_DIR ]]; then
+  BASE_DIR=$(cd "$BASE_DIR" 2>/dev/null && pwd) || die "WSP_BENCH_BASELINE: no directory $WSP_BENCH_BASELINE"
+  for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR" payara-config/pre-boot-commands.asadmin; do
+    [[ -f $BASE_DIR/$f ]] || die "WSP_BENCH_BASELINE: no $BASE_DIR/$f (build it there: mvn -B -q package -DskipTests)"
+  done
+  BASE_JAVA=${WSP_BENCH_BASELINE_JAVA:-java}
+  [[ -d $BASE_JAVA ]] && BASE_JAVA=$BASE_JAVA/bin/java
+  "$BASE_JAVA" -version >/dev/null 2>&1 || die "WSP_BENCH_BASELINE_JAVA: $BASE_JAVA does not run"
+  BASE_COMMIT=$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git -C "$BASE_DIR" diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || BASE_COMMIT+=" (with uncommitted changes)"
 fi
 # A fresh secret per run: the benchmark must run with the check on, as production does.
 SECRET=$(random_key)
@@ -124,10 +152,10 @@ if [[ -n ${GO:-} ]]; then
   printf 'id: bench-go\ntargets:\n  - ws://127.0.0.1:%s/register\npoolidlesize: 64\npoolmaxsize: 128\nsecretkey: %s\n' \
     "$GO_PORT" "$SECRET" >"$TMPD/go-client.cfg"
   "$GO_SERVER_BIN" -config "$TMPD/go-server.cfg" >"$LOGS/go-server.log" 2>&1 &
-  pids+=("$!")
+  GO_SERVER_PID=$!; pids+=("$GO_SERVER_PID")
   sleep 1
   "$GO_CLIENT_BIN" -config "$TMPD/go-client.cfg" >"$LOGS/go-client.log" 2>&1 &
-  pids+=("$!")
+  GO_CLIENT_PID=$!; pids+=("$GO_CLIENT_PID")
   # The Go server has no readiness endpoint: wait until a request goes through.
   go_deadline=$((SECONDS + 30))
   until curl -fsS -o /dev/null --max-time 2 -H "X-PROXY-DESTINATION: $API/small" "$GO/request" 2>/dev/null; do
@@ -163,23 +191,28 @@ cpu_ticks() { # utime+stime of a process; fields counted after "(comm)" so a spa
   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-# run_wrk CELL CONNECTIONS SECONDS tunnel|direct PATH [record]: one wrk run, results into R[CELL.*]
+# run_wrk CELL CONNECTIONS SECONDS tunnel|direct|go|baseline PATH [record]: one wrk run, results
+# into R[CELL.*]; the CPU is that of the path's server and agent (our tunnel's for direct)
 run_wrk() {
   local cell=$1 conns=$2 secs=$3 via=$4 path=$5 record=${6:-record}
-  local threads=2 s0 a0 s1 a1 line
+  local threads=2 s0 a0 s1 a1 line server_pid=${SERVER_PID:-} agent_pid=${AGENT_PID:-}
   ((conns > 1)) || threads=1
   local cmd=(wrk "-t$threads" "-c$conns" "-d${secs}s" --latency -s bench/report.lua)
   if [[ $via == tunnel ]]; then
     cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$SERVER/request")
   elif [[ $via == go ]]; then
     cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$GO/request")
+    server_pid=$GO_SERVER_PID agent_pid=$GO_CLIENT_PID
+  elif [[ $via == baseline ]]; then
+    cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$BASE/request")
+    server_pid=$BASE_SERVER_PID agent_pid=$BASE_AGENT_PID
   else
     cmd+=("$API$path")
   fi
   [[ $record == record ]] && CMDS+=("$(show_cmd "${cmd[@]}")")
-  s0=$(cpu_ticks "$SERVER_PID"); a0=$(cpu_ticks "$AGENT_PID")
+  s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
   "${cmd[@]}" >"$LOGS/wrk-$cell.txt" 2>&1 || die "wrk failed; see $LOGS/wrk-$cell.txt"
-  s1=$(cpu_ticks "$SERVER_PID"); a1=$(cpu_ticks "$AGENT_PID")
+  s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
   line=$(grep '^WRKRESULT' "$LOGS/wrk-$cell.txt") || die "no result from wrk; see $LOGS/wrk-$cell.txt"
   local kv
   for kv in ${line#WRKRESULT }; do R[$cell.${kv%%=*}]=${kv#*=}; done
@@ -193,7 +226,7 @@ run_wrk() {
     "${R[$cell.socket_errors]}" "${R[$cell.status_errors]}"
 }
 
-# warm_up CELL tunnel|direct|go SECONDS: wrk at 64 connections in windows of up to 10 s; their
+# warm_up CELL tunnel|direct|go|baseline SECONDS: wrk at 64 connections in windows of up to 10 s; their
 # req/s into R[CELL.curve]
 warm_up() {
   local cell=$1 via=$2 secs=$3 done=0 window
@@ -320,13 +353,45 @@ for via in tunnel direct relay; do
   median_round "up-$via"
 done
 
+# --- baseline: another wsp build's tunnel, alone -------------------------------------------------
+# Measured after ours, with ours and the Go wsp stopped, so that only one tunnel's JVMs share the
+# cores; warmed up as ours was (the JIT needs the same 2 minutes), then the same small-GET cells.
+if [[ -n $BASE_DIR ]]; then
+  stop_pids "$AGENT_PID" "$SERVER_PID" ${GO_CLIENT_PID:-} ${GO_SERVER_PID:-}
+  SERVER_PID= AGENT_PID=
+  # Picked only now: a port picked minutes before can be taken meanwhile.
+  BASE_PORT=$(pick_port "$API_PORT" "$SERVER_PORT" "$RELAY_PORT" "$RELAY_PORT2" "${GO_PORT:-}")
+  BASE=http://127.0.0.1:$BASE_PORT
+  start_payara "$BASE_DIR" "$BASE_JAVA" "$BASE_PORT" baseline-server "WSP_SECRET_KEY=$SECRET"
+  BASE_SERVER_PID=$PAYARA_PID CMD_BASE_SERVER=$PAYARA_CMD
+  echo "baseline: wsp $BASE_COMMIT of $BASE_DIR on $BASE (logs in $LOGS/baseline-*.log)..."
+  wait_for "$BASE/status" "$BASE_SERVER_PID" "the baseline wsp server" "$LOGS/baseline-server.log" 120
+  CMD_BASE_AGENT="WSP_SECRET_KEY=\$SECRET $BASE_JAVA -Xmx128m -jar $BASE_DIR/$AGENT_JAR --server ws://127.0.0.1:$BASE_PORT/register --id bench --pool-idle 64 --pool-max 128 --allow '^${API//./\\.}/'"
+  WSP_SECRET_KEY=$SECRET "$BASE_JAVA" -Xmx128m -jar "$BASE_DIR/$AGENT_JAR" --server "ws://127.0.0.1:$BASE_PORT/register" \
+    --id bench --pool-idle 64 --pool-max 128 --allow "^${API//./\\.}/" >"$LOGS/baseline-agent.log" 2>&1 &
+  BASE_AGENT_PID=$!; pids+=("$BASE_AGENT_PID")
+  wait_for "$BASE/health/ready" "$BASE_AGENT_PID" "the baseline agent's registration" "$LOGS/baseline-agent.log" 60
+  echo "warming up the baseline at 64 connections (${WARM_TUNNEL}s)..."
+  warm_up warm-baseline baseline "$WARM_TUNNEL"
+  run_wrk warm-baseline-c1 1 "$WARM_DIRECT" baseline /small norecord
+  run_wrk warm-baseline-64k 16 "$WARM_DIRECT" baseline "/bytes?size=65536" norecord
+  echo "baseline small GET (${CELL}s per cell)..."
+  for c in 1 16 64; do run_wrk "small-c$c-baseline" "$c" "$CELL" baseline /small; done
+fi
+
 # --- report ------------------------------------------------------------------------------------
 # Our processes are idle now (a few % of timers): more than that is someone else's load.
 BUSY_AFTER=$(cpu_busy_pct)
+payara_version() { grep -om1 'Payara Micro[^(]*([^)]*)' "$1" || echo "Payara Micro (version not in $1)"; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "—"; else printf "%.2f", a / b }'; }
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
+cpu_sum() { awk -v a="${R[$1.server_cpu]}" -v b="${R[$1.agent_cpu]}" 'BEGIN { print a + b }'; }
+cpu_row() { # what tunnel-cell other-cell: CPU per 10k requests of our tunnel and another one (64 conn)
+  row "small GET (100 B), 64 conn" "$1: CPU s per 10k requests, server / agent (ratio of the sums)" \
+    "${R[$2.server_cpu]} / ${R[$2.agent_cpu]}" "${R[$3.server_cpu]} / ${R[$3.agent_cpu]}" "$(ratio "$(cpu_sum "$2")" "$(cpu_sum "$3")")"
+}
 wrk_rows() { # label cell-prefix
   local t=$2-tunnel d=$2-direct
   row "$1" "requests/s" "${R[$t.rps]}" "${R[$d.rps]}" "$(ratio "${R[$t.rps]}" "${R[$d.rps]}")"
@@ -343,6 +408,16 @@ for c in 1 16 64; do
     row "small GET (100 B), $c conn" "Go wsp in Direct: requests/s (wsp / Go wsp)" "${R[$t.rps]}" "${R[$g.rps]}" "$(ratio "${R[$t.rps]}" "${R[$g.rps]}")"
     row "small GET (100 B), $c conn" "Go wsp in Direct: p50 / p99 latency (ms)" "$(ms "${R[$t.p50_us]}") / $(ms "${R[$t.p99_us]}")" \
       "$(ms "${R[$g.p50_us]}") / $(ms "${R[$g.p99_us]}")" "—"
+    if ((c == 64)); then cpu_row "Go wsp in Direct" "$t" "$g"; fi
+  fi
+  if [[ -n $BASE_DIR ]]; then
+    b=small-c$c-baseline t=small-c$c-tunnel
+    row "small GET (100 B), $c conn" "Baseline wsp in Direct: requests/s (wsp / baseline)" "${R[$t.rps]}" "${R[$b.rps]}" "$(ratio "${R[$t.rps]}" "${R[$b.rps]}")"
+    row "small GET (100 B), $c conn" "Baseline wsp in Direct: p50 latency (ms)" "$(ms "${R[$t.p50_us]}")" "$(ms "${R[$b.p50_us]}")" "$(ratio "${R[$t.p50_us]}" "${R[$b.p50_us]}")"
+    row "small GET (100 B), $c conn" "Baseline wsp in Direct: p99 latency (ms)" "$(ms "${R[$t.p99_us]}")" "$(ms "${R[$b.p99_us]}")" "$(ratio "${R[$t.p99_us]}" "${R[$b.p99_us]}")"
+    row "small GET (100 B), $c conn" "Baseline wsp in Direct: errors: socket / HTTP ≥400" "${R[$t.socket_errors]} / ${R[$t.status_errors]}" \
+      "${R[$b.socket_errors]} / ${R[$b.status_errors]}" "—"
+    if ((c == 64)); then cpu_row "Baseline wsp in Direct" "$t" "$b"; fi
   fi
 done
 wrk_rows "64 KiB GET, 16 conn" 64k
@@ -375,8 +450,11 @@ echo "runtime ${RUNTIME}s"
   echo "- Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
   echo "- Java: $(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $(curl --version | head -1 | cut -d' ' -f1-2)"
   # The jars are reused when present, so the commit alone may not be what ran: give their age too.
-  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC')"
-  echo "- Runtime of bench/run.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell after warm-up at 64 connections: ${WARM_TUNNEL}s tunnel (req/s per 10 s: ${R[warm-tunnel.curve]}), ${WARM_DIRECT}s direct${GO:+ and Go wsp}"
+  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC'); $(payara_version "$LOGS/server.log")"
+  if [[ -n $BASE_DIR ]]; then
+    echo "- Baseline wsp: commit $BASE_COMMIT of $BASE_DIR; wsp.war built $(date -u -r "$BASE_DIR/$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$BASE_DIR/$AGENT_JAR" '+%H:%M UTC'); $(payara_version "$LOGS/baseline-server.log"); Java: $("$BASE_JAVA" -version 2>&1 | head -1)"
+  fi
+  echo "- Runtime of bench/run.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell after warm-up at 64 connections: ${WARM_TUNNEL}s tunnel (req/s per 10 s: ${R[warm-tunnel.curve]})${BASE_DIR:+, ${WARM_TUNNEL}s baseline tunnel (req/s per 10 s: ${R[warm-baseline.curve]:-})}, ${WARM_DIRECT}s direct${GO:+ and Go wsp}"
   echo "- CPU busy (all cores) with nothing measured running: ${BUSY_BEFORE}% before start, ${BUSY_AFTER}% after the cells (our idle JVMs included); more than ~10% means another load shared the machine"
   echo
   echo "Everything ran on this one machine over loopback: wrk/curl, Payara Micro, the agent and the API share its CPUs."
@@ -384,12 +462,15 @@ echo "runtime ${RUNTIME}s"
   if [[ -n ${GO:-} ]]; then
     echo "Rows \"Go wsp in Direct\" put the Go wsp (root-gg/wsp: its server and agent, the same pool sizes) in the Direct column, measured in this run."
   fi
+  if [[ -n $BASE_DIR ]]; then
+    echo "Rows \"Baseline wsp in Direct\" put the baseline wsp (commit $BASE_COMMIT: its Payara Micro, wsp.war and agent, the same flags) in the Direct column, measured in this run after all other cells, with our tunnel and the Go wsp stopped, after the same warm-up as ours."
+  fi
   echo "Rows \"Two socat relays in Direct\" put caller -> socat -> socat -> API in the Direct column: two hops that only copy bytes, the ceiling for any design with the tunnel's two relays on this machine."
   echo
   echo "$TABLE"
   echo
   # Figures taken while a JVM was out of memory are not figures: say so next to them.
-  for f in server agent; do
+  for f in server agent ${BASE_DIR:+baseline-server baseline-agent}; do
     n=$(grep -c 'OutOfMemoryError' "$LOGS/$f.log" || true)
     ((n == 0)) || echo "**Warning: $LOGS/$f.log has $n OutOfMemoryError lines; the figures above are not valid.**"
   done
@@ -401,6 +482,7 @@ echo "runtime ${RUNTIME}s"
   echo "$CMD_SERVER"
   echo "$CMD_AGENT"
   echo "$CMD_RELAY"
+  if [[ -n $BASE_DIR ]]; then echo "$CMD_BASE_SERVER"; echo "$CMD_BASE_AGENT"; fi
   printf '%s\n' "${CMDS[@]}"
   echo '```'
   echo
