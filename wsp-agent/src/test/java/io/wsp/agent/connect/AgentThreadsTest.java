@@ -28,19 +28,21 @@ class AgentThreadsTest {
         }
     }
 
-    private static void awaitNoThreadsBut(Set<Thread> before) {
+    /** Joins the threads started since {@code before} until none is left. */
+    private static void awaitNoThreadsBut(Set<Thread> before) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        List<String> started;
+        List<Thread> started;
         while (!(started = startedSince(before)).isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "threads still running after close(): " + started);
-            Thread.onSpinWait();
+            for (Thread thread : started) {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+            assertTrue(System.nanoTime() < deadline, "threads still running after close(): " + startedSince(before));
         }
     }
 
-    private static List<String> startedSince(Set<Thread> before) {
+    private static List<Thread> startedSince(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !before.contains(t) && !t.getName().equals("handshake-server"))
-                .map(Thread::getName)
                 .toList();
     }
 }
