@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsp.agent.connect.HandshakeServer.Frame;
 import io.wsp.agent.connect.HandshakeServer.Peer;
@@ -14,6 +15,8 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -56,6 +59,21 @@ class DialerTest {
             assertEquals("agent-7", peer.requestHeader(WspProtocol.AGENT_ID_HEADER));
             assertEquals("env=prod", peer.requestHeader(WspProtocol.AGENT_LABELS_HEADER));
             assertTrue(peer.request().startsWith("GET /register HTTP/1.1\r\n"), peer.request());
+        }
+    }
+
+    @Test
+    void anIpv6LiteralIsDialledAndNamedInBracketsInTheHostHeader() throws Exception {
+        HandshakeServer v6;
+        try {
+            v6 = HandshakeServer.plainOn(InetAddress.getByName("::1"));
+        } catch (IOException noIpv6) {
+            assumeTrue(false, "no IPv6 loopback here: " + noIpv6);
+            return;
+        }
+        try (v6) {
+            dialer.dial(new Recorder(), URI.create("ws://[::1]:" + v6.port() + "/register"));
+            assertEquals("[::1]:" + v6.port(), v6.awaitUpgraded().requestHeader("Host"));
         }
     }
 

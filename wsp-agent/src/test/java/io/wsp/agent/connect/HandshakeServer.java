@@ -53,6 +53,11 @@ final class HandshakeServer implements AutoCloseable {
         return new HandshakeServer(loopback(), UPGRADE);
     }
 
+    /** Accepts every upgrade, listening on {@code address} (IPv6, say) rather than the IPv4 loopback. */
+    static HandshakeServer plainOn(InetAddress address) throws IOException {
+        return new HandshakeServer(new ServerSocket(0, 8, address), UPGRADE);
+    }
+
     /** Answers every upgrade request with {@code status} and a short body, then closes. */
     static HandshakeServer refusing(int status) throws IOException {
         return new HandshakeServer(loopback(), status);
