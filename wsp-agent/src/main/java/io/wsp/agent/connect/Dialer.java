@@ -81,15 +81,14 @@ final class Dialer implements AutoCloseable {
     /**
      * One worker per connection: Grizzly hands a connection's reads to one worker at a time anyway,
      * and a second one would only wait (Tyrus's default for a transport of its own is two). Grizzly's
-     * own configuration: Tyrus's refuses fewer than three.
+     * own configuration: Tyrus's refuses fewer than three. Grizzly's own thread factory too, whose
+     * threads keep a buffer pool for the reads. Each transport copies the configuration.
      */
     private static ThreadPoolConfig workers() {
         return ThreadPoolConfig.defaultConfig()
+                .setPoolName("wsp-agent-ws")
                 .setCorePoolSize(1)
-                .setMaxPoolSize(1)
-                .setDaemon(true)
-                .setPriority(Thread.NORM_PRIORITY)
-                .setThreadFactory(Pools.daemonThreads("wsp-agent-ws-"));
+                .setMaxPoolSize(1);
     }
 
     /**

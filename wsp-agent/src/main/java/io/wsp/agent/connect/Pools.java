@@ -71,7 +71,7 @@ public final class Pools implements AutoCloseable {
     /**
      * Closes all connections, then stops the pools' threads. Dials under way are not interrupted:
      * Tyrus leaves the connection open when its wait for the upgrade answer is interrupted. Each
-     * ends within its timeouts, and one that succeeds finds its pool closed and closes again.
+     * ends within its timeouts, and one that succeeds finds its pool closed and closes at once.
      */
     @Override
     public void close() {

@@ -51,7 +51,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     /** What the pool learns from a connection. */
     interface Listener {
 
-        /** The handshake succeeded; false means the pool does not want it and the connection must go. */
+        /** The handshake succeeded; false means the pool is closing and the connection must go. */
         boolean opened(ServerConnection connection);
 
         /** The connection became busy or idle. */
@@ -155,7 +155,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
             Session s = current();
             try {
                 // Not awaited: a server that stopped reading must not hold up the pool's scheduler.
-                s.getAsyncRemote().sendPing(NO_PAYLOAD.duplicate());
+                s.getAsyncRemote().sendPing(NO_PAYLOAD);
             } catch (IOException | RuntimeException e) {
                 close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "ping failed");
             }
