@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class AgentTest {
 
     @Test
-    void anUnreachableServerHasNoOpenConnectionsAndCloseStopsAllAgentThreads() throws IOException {
+    void anUnreachableServerHasNoOpenConnectionsAndCloseStopsAllAgentThreads() throws IOException, InterruptedException {
         URI server = URI.create("ws://127.0.0.1:" + closedPort() + "/register");
         Agent agent = Agent.start(AgentConfig.builder().server(server.toString()).id("agent-test").build());
 
@@ -30,13 +31,22 @@ class AgentTest {
         awaitNoAgentThreads();
     }
 
-    private static void awaitNoAgentThreads() {
+    /** Joins agent threads until none is left; a busy poll would compete with the threads it waits for. */
+    private static void awaitNoAgentThreads() throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.isAlive() && t.getName().startsWith("wsp-agent-"))) {
-            assertTrue(System.nanoTime() < deadline, "agent threads still running after close()");
-            Thread.onSpinWait();
+        List<Thread> running;
+        while (!(running = agentThreads()).isEmpty()) {
+            for (Thread thread : running) {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+            assertTrue(System.nanoTime() < deadline, "agent threads still running after close(): " + agentThreads());
         }
+    }
+
+    private static List<Thread> agentThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("wsp-agent-"))
+                .toList();
     }
 
     private static int closedPort() throws IOException {

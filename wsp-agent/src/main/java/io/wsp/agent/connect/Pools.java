@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pools of all configured servers and the threads they share: one WebSocket client, a dialler
- * pool (a handshake blocks its thread) and one scheduler for backoff retries.
+ * pool (a handshake blocks its thread) and one scheduler for backoff retries and liveness checks.
  */
 public final class Pools implements AutoCloseable {
 
@@ -68,7 +68,11 @@ public final class Pools implements AutoCloseable {
         }
     }
 
-    /** Closes all connections, then stops the pools' threads. */
+    /**
+     * Closes all connections, then stops the pools' threads. Dials under way are not interrupted:
+     * Tyrus leaves the connection open when its wait for the upgrade answer is interrupted. Each
+     * ends within its timeouts, and one that succeeds finds its pool closed and closes at once.
+     */
     @Override
     public void close() {
         scheduler.shutdownNow();
@@ -79,7 +83,8 @@ public final class Pools implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            dialExecutor.shutdownNow();
+            dialExecutor.shutdown();
+            dialer.close();
         }
     }
 

@@ -3,41 +3,50 @@ package io.wsp.agent.connect;
 import io.wsp.agent.forward.Exchange;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.agent.forward.ResponseSink;
+import io.wsp.protocol.CloseReasons;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.ProtocolException;
 import io.wsp.protocol.RequestHead;
 import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
-import io.wsp.agent.websocket.ClientWebSocket;
-import io.wsp.protocol.websocket.CloseCodes;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Executor;
 
 /**
- * One WebSocket connection to a wsp server, serving one request at a time.
+ * One WebSocket connection to a wsp server, serving one request at a time: the Tyrus endpoint of
+ * that connection.
  *
  * <p>Threads:
  * <ul>
- * <li>the dialling thread runs {@link #opened}; the socket's reader thread runs the message
- *     callbacks and {@link #onClose};
- *     it feeds request bodies to the current {@link Exchange} and may block there (backpressure);</li>
+ * <li>the connection's Tyrus worker runs {@link #onOpen}, the message handlers, {@link #onError}
+ *     and the server's close; it feeds request bodies to the current {@link Exchange} and may
+ *     block there (backpressure), which stalls this connection only (see {@link Dialer});</li>
  * <li>one relay worker per exchange calls the {@link ResponseSink} methods;</li>
- * <li>the pool and the agent call {@link #close} and {@link #isIdle} from any thread.</li>
+ * <li>the pool and the agent call {@link #close}, {@link #checkLiveness} and {@link #isIdle} from
+ *     any thread; our own close runs {@link #onClose} on the closing thread.</li>
  * </ul>
- * Every send holds {@link #sendLock}: the greeting, two exchanges back to back, and closes come
- * from different threads, and a response's last frame must leave before the next request's. The connection
- * never calls its {@link Listener} while holding its own lock, so the pool may query it under the
- * pool's lock.
+ * Every send of a message holds {@link #sendLock}: the greeting, two exchanges back to back, and
+ * closes come from different threads, a response's last frame must leave before the next
+ * request's, and {@link RemoteEndpoint.Basic} allows one sender at a time. Pings need no turn:
+ * Tyrus writes a control frame whole, between frames of a message. The connection never calls its
+ * {@link Listener} while holding its own lock, so the pool may query it under the pool's lock.
  */
-final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
+final class ServerConnection extends Endpoint implements ResponseSink {
 
     /** Peer closes sooner than this after the greeting, before any request, count as failed attempts. */
     static final long EARLY_CLOSE_NANOS = 2_000_000_000L;
 
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
     /** What the pool learns from a connection. */
     interface Listener {
@@ -60,11 +69,11 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
     private final HeadCodec codec;
     private final Listener listener;
 
-    /** Held by whoever sends on the session. */
+    /** Held by whoever sends a message on the session. */
     private final Object sendLock = new Object();
 
     // Guarded by this.
-    private ClientWebSocket socket;
+    private Session session;
     private State state = State.OPENING;
     private Exchange exchange;
     private boolean requestBodyReceived;
@@ -86,34 +95,35 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
         this.listener = listener;
     }
 
-    /** The handshake succeeded: greets the server, then starts hearing it. */
-    void opened(ClientWebSocket socket) {
+    /**
+     * The handshake succeeded: greets the server. Tyrus reads nothing more of the connection until
+     * this returns, so a close from here on is heard (and reported) by {@link #onClose}.
+     */
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
         // Silence counts from the open, not from the dial: a slow handshake must not earn a ping
         // ahead of the greeting.
         heard();
+        // The session's limits and its idle timeout of -1 are the client's defaults (see Dialer).
+        session.addMessageHandler(String.class, this::onText);
+        session.addMessageHandler(ByteBuffer.class, this::onBinary);
+        session.addMessageHandler(PongMessage.class, pong -> heard());
         synchronized (this) {
-            this.socket = socket;
+            this.session = session;
             this.state = State.IDLE;
             this.openedAtNanos = System.nanoTime();
         }
-        // Reading starts first, so that a close from here on is heard (and reported) by onClose.
-        socket.start(this, WspProtocol.MAX_TEXT_MESSAGE);
         if (!listener.opened(this)) {
-            close(CloseCodes.GOING_AWAY, "agent shutting down");
+            close(CloseCodes.GOING_AWAY.getCode(), "agent shutting down");
             return;
         }
         try {
             synchronized (sendLock) {
-                socket.sendText(greeting.encode());
+                send(remote -> remote.sendText(greeting.encode()));
             }
         } catch (IOException | RuntimeException e) {
-            close(CloseCodes.UNEXPECTED_CONDITION, "greeting failed");
+            close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "greeting failed");
         }
-    }
-
-    @Override
-    public void onPong() {
-        heard();
     }
 
     private void heard() {
@@ -142,16 +152,24 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
         } else if (!pingUnanswered) {
             lastPingNanos = nowNanos;
             pingUnanswered = true;
-            ClientWebSocket s = current();
-            if (s == null || !s.ping()) {
-                close(CloseCodes.UNEXPECTED_CONDITION, "ping failed");
+            Session s = current();
+            try {
+                // Not awaited: a server that stopped reading must not hold up the pool's scheduler.
+                s.getAsyncRemote().sendPing(NO_PAYLOAD);
+            } catch (IOException | RuntimeException e) {
+                close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "ping failed");
             }
         }
     }
 
-    @Override
-    public void onText(String text) {
+    private void onText(String text) {
         heard();
+        if (text.length() > WspProtocol.MAX_TEXT_MESSAGE) {
+            // Tyrus holds a message sent in several frames to the session's limit, but one sent in
+            // a single frame only to the frame limit (Dialer.INCOMING_BUFFER_SIZE).
+            protocolError(CloseCodes.TOO_BIG, "text message over " + WspProtocol.MAX_TEXT_MESSAGE + " characters");
+            return;
+        }
         if (!isIdle()) {
             protocolError("text message while a request is in progress");
             return;
@@ -184,8 +202,8 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
         }
     }
 
-    @Override
-    public void onBinary(ByteBuffer frame, boolean last) {
+    /** One frame of the request body; {@code frame} is Tyrus's and is copied before this returns. */
+    private void onBinary(ByteBuffer frame, boolean last) {
         heard();
         Exchange current;
         synchronized (this) {
@@ -199,7 +217,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
             current.onBodyFrame(frame, last);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            close(CloseCodes.UNEXPECTED_CONDITION, "interrupted");
+            close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "interrupted");
             return;
         }
         if (last) {
@@ -218,7 +236,7 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
     public void sendHead(ResponseHead head) throws IOException {
         String json = codec.encode(head);
         synchronized (sendLock) {
-            open().sendText(json);
+            send(remote -> remote.sendText(json));
         }
     }
 
@@ -234,24 +252,26 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
                     idle = becomeIdleIfDone();
                 }
             }
-            open().sendBinary(frame, last);
+            send(remote -> remote.sendBinary(frame, last));
         }
         if (idle) {
             listener.stateChanged(this);
         }
     }
 
+    /** Two messages in one turn of the send lock: Tyrus writes each message on its own. */
     @Override
     public void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
         String json = codec.encode(head);
         boolean idle;
         synchronized (sendLock) {
-            // Idle before the message leaves, as in sendBody.
+            send(remote -> remote.sendText(json));
+            // Idle before the body leaves, as in sendBody.
             synchronized (this) {
                 responseSent = true;
                 idle = becomeIdleIfDone();
             }
-            open().sendTextThenBinary(json, body);
+            send(remote -> remote.sendBinary(body, true));
         }
         if (idle) {
             listener.stateChanged(this);
@@ -260,11 +280,14 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
 
     @Override
     public void abort(String reason) {
-        close(CloseCodes.UNEXPECTED_CONDITION, reason);
+        close(CloseCodes.UNEXPECTED_CONDITION.getCode(), reason);
     }
 
+    /** Once per connection: our close, the server's, or the connection lost (1006). */
     @Override
-    public void onClose(int code, String reason) {
+    public void onClose(Session session, CloseReason closeReason) {
+        int code = closeReason.getCloseCode().getCode();
+        String reason = closeReason.getReasonPhrase();
         Exchange current;
         boolean early;
         synchronized (this) {
@@ -309,37 +332,63 @@ final class ServerConnection implements ClientWebSocket.Listener, ResponseSink {
         }
     }
 
-    /** Closes the connection; its {@link #onClose} then cancels any request in flight. */
-    void close(int code, String reason) {
-        ClientWebSocket s = current();
-        if (s != null && s.isOpen()) {
-            s.close(code, reason);
-        }
+    /**
+     * Tyrus reports what it cannot handle here (a message over its limit, a broken connection);
+     * a connection in an unknown state is closed rather than trusted with the next request.
+     */
+    @Override
+    public void onError(Session session, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "connection to {0} failed: {1}", server, error.toString());
+        close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "connection error");
     }
 
-    /** On this connection's reading thread (see {@link ClientWebSocket#handOff}), else on {@code workers}. */
-    @Override
-    public void runBodiless(Runnable work, Executor workers) {
-        ClientWebSocket s = current();
-        if (s == null || !s.handOff(work)) {
-            workers.execute(work);
+    /**
+     * Closes the connection with our close frame; Tyrus reports the close to {@link #onClose} at
+     * once, which cancels any request in flight.
+     */
+    void close(int code, String reason) {
+        Session s = current();
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        try {
+            s.close(new CloseReason(CloseCodes.getCloseCode(code), CloseReasons.fit(reason)));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the connection to {0} failed: {1}", server, e.toString());
         }
     }
 
     private void protocolError(String reason) {
+        protocolError(CloseCodes.PROTOCOL_ERROR, reason);
+    }
+
+    private void protocolError(CloseCodes code, String reason) {
         LOG.log(System.Logger.Level.WARNING, "protocol error from {0}: {1}", server, reason);
-        close(CloseCodes.PROTOCOL_ERROR, reason);
+        close(code.getCode(), reason);
     }
 
-    private synchronized ClientWebSocket current() {
-        return socket;
+    private synchronized Session current() {
+        return session;
     }
 
-    private ClientWebSocket open() throws IOException {
-        ClientWebSocket s = current();
+    /** One send on the session's basic remote. */
+    private interface Send {
+        void on(RemoteEndpoint.Basic remote) throws IOException;
+    }
+
+    /**
+     * Sends holding {@link #sendLock}. Tyrus reports a session closed under the send as an
+     * {@link IllegalStateException}; the sink's callers expect an {@link IOException}.
+     */
+    private void send(Send send) throws IOException {
+        Session s = current();
         if (s == null || !s.isOpen()) {
             throw new IOException("connection closed");
         }
-        return s;
+        try {
+            send.on(s.getBasicRemote());
+        } catch (IllegalStateException e) {
+            throw new IOException("connection closed", e);
+        }
     }
 }

@@ -3,7 +3,8 @@ package io.wsp.agent.connect;
 import io.wsp.agent.forward.Forwarder;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.HeadCodec;
-import io.wsp.protocol.websocket.CloseCodes;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import io.wsp.agent.websocket.HandshakeException;
 
 /**
  * The connections to one wsp server. Keeps {@code poolIdleSize} idle connections open, never more
@@ -91,7 +91,7 @@ public final class ServerPool implements ServerConnection.Listener {
         }
         for (ServerConnection connection : toClose) {
             // The server drops a closed connection from its pool, so it sends it no new request.
-            connection.closeIfIdle(CloseCodes.GOING_AWAY, "agent draining");
+            connection.closeIfIdle(CloseCodes.GOING_AWAY.getCode(), "agent draining");
         }
         synchronized (this) {
             if (closed || draining) {
@@ -146,7 +146,7 @@ public final class ServerPool implements ServerConnection.Listener {
     private void dial(ServerConnection connection) {
         try {
             dialer.dial(connection, server);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | DeploymentException | RuntimeException e) {
             dialFailed(connection, e);
         }
     }
@@ -159,9 +159,13 @@ public final class ServerPool implements ServerConnection.Listener {
             }
             delay = failedAttempt();
         }
-        if (handshakeStatus(error) == 401) {
+        int refused = Dialer.refusalStatus(error);
+        if (refused == 401) {
             LOG.log(System.Logger.Level.ERROR, "server rejected the secret key: {0}; retrying in {1} ms",
                     server, String.valueOf(delay.toMillis()));
+        } else if (refused > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0} refused the handshake with status {1}; retrying in {2} ms",
+                    server, String.valueOf(refused), String.valueOf(delay.toMillis()));
         } else {
             LOG.log(System.Logger.Level.WARNING, "cannot connect to {0}: {1}; retrying in {2} ms",
                     server, describe(error), String.valueOf(delay.toMillis()));
@@ -259,7 +263,7 @@ public final class ServerPool implements ServerConnection.Listener {
             toClose = new ArrayList<>(open);
         }
         for (ServerConnection connection : toClose) {
-            connection.close(CloseCodes.GOING_AWAY, "agent shutting down");
+            connection.close(CloseCodes.GOING_AWAY.getCode(), "agent shutting down");
         }
         awaitNoneOpen(timeout);
     }
@@ -273,15 +277,6 @@ public final class ServerPool implements ServerConnection.Listener {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         }
-    }
-
-    private static int handshakeStatus(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof HandshakeException h) {
-                return h.status();
-            }
-        }
-        return -1;
     }
 
     /** The innermost message, which names the actual cause (refused, unknown host, status ...). */

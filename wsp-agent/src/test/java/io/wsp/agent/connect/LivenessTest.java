@@ -5,20 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsp.agent.Agent;
 import io.wsp.agent.config.AgentConfig;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
+import io.wsp.agent.connect.HandshakeServer.Frame;
+import io.wsp.agent.connect.HandshakeServer.Peer;
+import io.wsp.protocol.WspProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A server that accepts the WebSocket handshake and then never answers anything stands in for a
  * host that froze or vanished without closing: the agent must notice through its pings, close the
  * connection and dial again.
  */
+@Timeout(30)
 class LivenessTest {
 
     @Test
@@ -27,35 +28,45 @@ class LivenessTest {
             AgentConfig config = AgentConfig.builder().id("pinger").server("ws://127.0.0.1:" + silent.port() + "/register")
                     .poolIdleSize(1).poolMaxSize(1).pingInterval(Duration.ofMillis(200)).build();
             try (Agent agent = Agent.start(config)) {
-                Socket first = silent.awaitUpgraded();
-                first.setSoTimeout(10_000);
-                List<Integer> opcodes = readOpcodesUntilClose(first.getInputStream());
-                assertEquals(0x1, opcodes.get(0), "the greeting comes first");
-                assertTrue(opcodes.contains(0x9), "pings before giving up: " + opcodes);
-                assertEquals(0x8, opcodes.get(opcodes.size() - 1), "then a close frame: " + opcodes);
+                Peer first = silent.awaitUpgraded();
+                List<Frame> frames = readUntilClose(first);
+                assertEquals(Frame.TEXT, frames.get(0).opcode(), "the greeting comes first");
+                assertTrue(frames.stream().anyMatch(f -> f.opcode() == Frame.PING), "pings before giving up");
+                Frame close = frames.get(frames.size() - 1);
+                assertEquals(WspProtocol.CLOSE_NOT_RESPONDING, close.closeCode());
+                assertEquals("no pong", close.closeReason());
                 silent.awaitUpgraded();
             }
         }
     }
 
-    /** Reads client frames (masked) and returns their opcodes, up to and including a close. */
-    private static List<Integer> readOpcodesUntilClose(InputStream raw) throws IOException {
-        DataInputStream in = new DataInputStream(raw);
-        List<Integer> opcodes = new ArrayList<>();
-        while (true) {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long length = b1 & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            in.skipNBytes(((b1 & 0x80) != 0 ? 4 : 0) + length);
-            opcodes.add(b0 & 0x0f);
-            if ((b0 & 0x0f) == 0x8) {
-                return opcodes;
+    @Test
+    void aServerThatAnswersPingsKeepsItsConnection() throws Exception {
+        try (HandshakeServer answering = HandshakeServer.plain()) {
+            AgentConfig config = AgentConfig.builder().id("pinger").server("ws://127.0.0.1:" + answering.port() + "/register")
+                    .poolIdleSize(1).poolMaxSize(1).pingInterval(Duration.ofMillis(100)).build();
+            try (Agent agent = Agent.start(config)) {
+                Peer peer = answering.awaitUpgraded();
+                assertEquals(Frame.TEXT, peer.read().opcode());
+                // Ten pings answered span five times the interval after which an unanswered one closes.
+                for (int pings = 0; pings < 10; pings++) {
+                    Frame frame = peer.read();
+                    assertEquals(Frame.PING, frame.opcode(), "only pings while idle, no close");
+                    peer.send(0xA, true, frame.payload());
+                }
+                assertEquals(1, agent.openConnections().values().iterator().next());
             }
         }
+    }
+
+    /** The client's frames, up to and including a close. */
+    private static List<Frame> readUntilClose(Peer peer) throws Exception {
+        List<Frame> frames = new ArrayList<>();
+        Frame frame;
+        do {
+            frame = peer.read();
+            frames.add(frame);
+        } while (frame.opcode() != Frame.CLOSE);
+        return frames;
     }
 }

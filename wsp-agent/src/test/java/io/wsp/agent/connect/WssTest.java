@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsp.agent.Agent;
 import io.wsp.agent.TestStores;
 import io.wsp.agent.config.AgentConfig;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
@@ -51,7 +50,7 @@ class WssTest {
     void theAgentDialsWssTrustingItsTrustStore() throws Exception {
         try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, null, null), false);
              Agent agent = Agent.start(agent("wss", server, serverTrust).build())) {
-            assertEquals("tls_1", greeting(server.awaitUpgraded()));
+            assertEquals("tls_1", server.awaitUpgraded().read().text());
         }
     }
 
@@ -73,9 +72,9 @@ class WssTest {
     void theClientCertificateIsPresentedToAServerThatRequiresOne() throws Exception {
         try (HandshakeServer server = HandshakeServer.tls(TestStores.context(serverKeys, PASSWORD, agentTrust, PASSWORD), true);
              Agent agent = Agent.start(agent("wss", server, serverTrust).keyStore(agentKeys).keyStorePassword(PASSWORD).build())) {
-            SSLSocket socket = (SSLSocket) server.awaitUpgraded();
-            assertEquals("CN=agent", socket.getSession().getPeerPrincipal().getName());
-            assertEquals("tls_1", greeting(socket));
+            HandshakeServer.Peer peer = server.awaitUpgraded();
+            assertEquals("CN=agent", ((SSLSocket) peer.socket()).getSession().getPeerPrincipal().getName());
+            assertEquals("tls_1", peer.read().text());
         }
     }
 
@@ -90,7 +89,7 @@ class WssTest {
     void wsServersAreStillDialledInTheClearWithATrustStoreSet() throws Exception {
         try (HandshakeServer server = HandshakeServer.plain();
              Agent agent = Agent.start(agent("ws", server, serverTrust).build())) {
-            assertEquals("tls_1", greeting(server.awaitUpgraded()));
+            assertEquals("tls_1", server.awaitUpgraded().read().text());
         }
     }
 
@@ -108,10 +107,5 @@ class WssTest {
             assertTrue(failure instanceof SSLException || failure instanceof SocketException, String.valueOf(failure));
             assertFalse(server.anyUpgraded());
         }
-    }
-
-    private static String greeting(Socket socket) throws Exception {
-        socket.setSoTimeout(10_000);
-        return HandshakeServer.readTextFrame(socket.getInputStream());
     }
 }
