@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -130,6 +131,9 @@ class StreamingIT {
         try (Socket caller = new Socket(request.getHost(), request.getPort())) {
             // A raw HTTP/1.0 caller: it reads while it writes, which java.net.http does not, and
             // gets the echo close-delimited, so the bytes read are exactly the body.
+            // A thread each: on 2 cores the common pool has one worker (and JDK 25's
+            // CompletableFuture uses it even then), where the reader would wait behind the writer.
+            Executor threadEach = task -> new Thread(task, "echo-caller").start();
             CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
                 try {
                     OutputStream out = caller.getOutputStream();
@@ -140,7 +144,7 @@ class StreamingIT {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, threadEach);
             CompletableFuture<String> echoed = CompletableFuture.supplyAsync(() -> {
                 try {
                     InputStream in = caller.getInputStream();
@@ -150,7 +154,7 @@ class StreamingIT {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, threadEach);
             // Neither side may wait for the other to finish: a half-duplex hop deadlocks here.
             upload.get(120, TimeUnit.SECONDS);
             assertEquals(TestData.sha256Hex(size), echoed.get(120, TimeUnit.SECONDS));
