@@ -40,9 +40,12 @@ public class AgentEndpoint {
     @Inject
     AuthCounters counters;
 
-    /** Set in {@link #onOpen}, before any message arrives. */
-    private SessionWebSocket socket;
-    private Handshake handshake;
+    /**
+     * Set in {@link #onOpen}, before any message arrives; volatile because the close and error
+     * callbacks may come on another thread (whichever closed the session).
+     */
+    private volatile SessionWebSocket socket;
+    private volatile Handshake handshake;
     /** Set by the greeting, on a message thread; read by {@link #end} on any thread. */
     private volatile AgentConnection connection;
     private final AtomicBoolean ended = new AtomicBoolean();
