@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsp.agent.Agent;
 import io.wsp.agent.config.AgentConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -163,6 +168,45 @@ class HostileIT {
             assertEquals("1002 response body before the response head", rogue.awaitClose());
         }
         wsp.awaitGone("rogue");
+        assertGoodAgentServes();
+    }
+
+    /**
+     * Frames RFC 6455 forbids are the container's WebSocket implementation's to refuse, not wsp's
+     * code: whatever it answers, that connection ends, never registers, and nothing else is disturbed.
+     */
+    @Test
+    void brokenFramesEndOnlyTheirOwnConnection() throws Exception {
+        List<byte[]> frames = List.of(
+                new byte[] {(byte) 0xC1, (byte) 0x80, 1, 2, 3, 4},              // RSV1 set, no extension agreed
+                new byte[] {(byte) 0x81, 0x01, 'x'},                              // a client frame not masked
+                new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4},              // opcode 3 is reserved
+                new byte[] {(byte) 0x09, (byte) 0x80, 1, 2, 3, 4},              // a fragmented ping
+                new byte[] {(byte) 0x80, (byte) 0x80, 1, 2, 3, 4});             // a continuation of nothing
+        for (byte[] frame : frames) {
+            URI register = URI.create(wsp.registerUrl());
+            try (Socket socket = new Socket(register.getHost(), register.getPort())) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET " + register.getRawPath() + " HTTP/1.1\r\nHost: " + register.getAuthority()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nX-SECRET-KEY: " + WspServer.SECRET + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    assertTrue(b >= 0, "connection closed in the handshake: " + head);
+                    head.append((char) b);
+                }
+                assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+                out.write(frame);
+                out.flush();
+                // Read to the end: a close frame or not, the server must end this connection.
+                assertTrue(in.transferTo(OutputStream.nullOutputStream()) >= 0);
+            }
+        }
+        assertEquals(1, wsp.status().getJsonArray("agents").size(), "only the good agent ever registered");
         assertGoodAgentServes();
     }
 

@@ -590,6 +590,42 @@ class TunnelIT {
     }
 
     @Test
+    void aRequestThatIsNoWebSocketHandshakeIs400() throws Exception {
+        URI register = URI.create("http" + wsp.registerUrl().substring("ws".length()));
+        HttpResponse<String> get = wsp.client.send(HttpRequest.newBuilder(register).header("X-SECRET-KEY", WspServer.SECRET)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, get.statusCode());
+        assertEquals("Upgrade: websocket expected\n", get.body());
+        HttpResponse<String> post = wsp.client.send(HttpRequest.newBuilder(register)
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, post.statusCode());
+        assertEquals("a WebSocket handshake is a GET\n", post.body());
+    }
+
+    /** Each handshake's checked data (labels, address) reaches its own connection, however many arrive at once. */
+    @Test
+    void agentsRegisteringAtOnceEachKeepTheirOwnLabels() throws Exception {
+        int count = 6;
+        int pool = 4;
+        for (int i = 0; i < count; i++) {
+            Labels labels = Labels.parse("n=" + i);
+            agents.start(AgentConfig.builder().id("crowd-" + i).server(wsp.registerUrl()).secretKey(WspServer.SECRET)
+                    .allowCidr("127.0.0.1").labels(labels).poolIdleSize(pool).poolMaxSize(pool).build());
+        }
+        for (int i = 0; i < count; i++) {
+            wsp.awaitIdle("crowd-" + i, pool);
+        }
+        for (int i = 0; i < count; i++) {
+            JsonObject agent = wsp.agent("crowd-" + i).orElseThrow();
+            assertEquals(String.valueOf(i), agent.getJsonObject("labels").getString("n"), agent.toString());
+            assertTrue(java.net.InetAddress.getByName(agent.getString("remoteAddress")).isLoopbackAddress(), agent.toString());
+            HttpResponse<String> r = wsp.send(wsp.request(api.url("/echo")).header("X-PROXY-AGENT-SELECTOR", "n=" + i)
+                    .header("X-PROXY-AGENT", "crowd-" + i).build());
+            assertEquals(200, r.statusCode(), r.body());
+        }
+    }
+
+    @Test
     void theAgentsAdminPortReportsHealthAndCountsWhatItAnswered() throws Exception {
         Agent agent = agent("admin", 2, 2, b -> b.allowCidr("127.0.0.1").adminPort(0));
         URI admin = URI.create("http://127.0.0.1:" + agent.adminPort() + "/");

@@ -1,8 +1,7 @@
 package io.wsp.server.agent;
 
 import io.wsp.protocol.Labels;
-import io.wsp.protocol.websocket.CloseCodes;
-import io.wsp.server.websocket.WebSocket;
+import jakarta.websocket.CloseReason.CloseCodes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -94,11 +93,6 @@ public final class AgentConnection {
         socket.sendBinary(frame, last);
     }
 
-    /** A head and its whole body, in one write. */
-    public void sendTextThenBinary(String text, ByteBuffer body) throws IOException {
-        socket.sendTextThenBinary(text, body);
-    }
-
     /**
      * Pings the agent unless a send is under way (then traffic is flowing anyway). Returns false
      * when the ping could not be sent because the connection is broken.
@@ -151,13 +145,6 @@ public final class AgentConnection {
         }
     }
 
-    void onReadPause() {
-        ResponseReceiver r = receiver;
-        if (r != null) {
-            r.onReadPause();
-        }
-    }
-
     void onClosed(String reason) {
         ResponseReceiver r = receiver;
         receiver = null;
@@ -168,7 +155,7 @@ public final class AgentConnection {
 
     public void protocolError(String what) {
         LOG.log(System.Logger.Level.WARNING, "protocol error on {0}: {1}", this, what);
-        close(CloseCodes.PROTOCOL_ERROR, what);
+        close(CloseCodes.PROTOCOL_ERROR.getCode(), what);
     }
 
     @Override

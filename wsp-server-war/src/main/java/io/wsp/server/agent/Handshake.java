@@ -4,8 +4,8 @@ import io.wsp.protocol.Labels;
 import io.wsp.server.auth.AgentPrincipal;
 
 /**
- * What an agent's handshake said and proved, learnt by {@link RegisterServlet} from the HTTP
- * headers and kept by the connection's {@link AgentEndpoint}, which gets the greeting.
+ * What an agent's handshake said and proved, learnt by {@link RegistrationFilter} from the HTTP
+ * request and kept by the connection's {@link AgentEndpoint}, which gets the greeting.
  *
  * @param proved        what the key proved; null when agents need no key
  * @param remoteAddress where the handshake came from

@@ -14,9 +14,6 @@ public interface ResponseReceiver {
     /** A piece of the response body message, as it arrived; {@code last} ends the message. */
     void onResponseBody(ByteBuffer frame, boolean last);
 
-    /** Nothing more from the agent is at hand for now: what was written for it should be flushed. */
-    void onReadPause();
-
     /** The connection ended (closed by either side, or failed) while carrying the request. */
     void onConnectionLost(String reason);
 }

@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
-import io.wsp.protocol.websocket.CloseCodes;
+import jakarta.websocket.CloseReason.CloseCodes;
 import java.time.Duration;
 
 /**
@@ -56,7 +56,7 @@ public class GracefulShutdown implements ServletContextListener {
             LOG.log(System.Logger.Level.WARNING, "stopping: {0} requests still in flight after the grace period are cut off",
                     String.valueOf(busy));
         }
-        registry.closeAll(CloseCodes.GOING_AWAY, "server stopping");
+        registry.closeAll(CloseCodes.GOING_AWAY.getCode(), "server stopping");
         LOG.log(System.Logger.Level.INFO, "stopped: agent connections closed");
     }
 

@@ -94,8 +94,6 @@ final class Exchange implements ResponseReceiver, AsyncListener {
     /** Why wsp failed or aborted this exchange; null while it did not. */
     private volatile String error;
     private byte[] copyBuffer;
-    /** Body bytes were written to the caller since the last flush; WebSocket thread only. */
-    private boolean unflushed;
 
     Exchange(AsyncContext async, RequestHead head, AccessRecord record, AgentRegistry registry, HeadCodec codec,
              Timers timers, ServerSettings settings) {
@@ -164,10 +162,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         record.carriedBy(c.agentId());
         c.bind(this);
         try {
+            c.sendText(codec.encode(head));
             if (head.contentLength == 0) {
-                c.sendTextThenBinary(codec.encode(head), EMPTY);
-            } else {
-                c.sendText(codec.encode(head));
+                c.sendBinary(EMPTY, true);
             }
         } catch (IOException | RuntimeException e) {
             abandon(c, "sending the request head failed: " + e.getMessage());
@@ -176,7 +173,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         sendBody(c);
     }
 
-    /** Streams the caller's body to the agent as one binary message of frames (sent with the head when empty). */
+    /** Streams the caller's body to the agent as one binary message of frames (already sent when empty). */
     private void sendBody(AgentConnection c) {
         try {
             if (head.contentLength != 0) {
@@ -372,8 +369,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         watchBody(connection, bodyIdleTimeout);
         status = responseHead.statusCode;
         if (responseHead.contentLength < 0 || responseHead.contentLength > WspProtocol.BODY_FRAME_SIZE / 4) {
-            // A larger body goes out in writes of what arrived until the agent's data pauses
-            // (onReadPause), not in the container's default pieces.
+            // A full body frame goes out in one write, not in the container's default pieces.
             response.setBufferSize(WspProtocol.BODY_FRAME_SIZE);
         }
         response.setStatus(responseHead.statusCode);
@@ -435,9 +431,14 @@ final class Exchange implements ResponseReceiver, AsyncListener {
                 out.write(copyBuffer, 0, n);
             }
             if (!last) {
-                // Flushed when the agent's data pauses (onReadPause), not per piece: streamed
-                // responses (server-sent events) still arrive as they happen, bulk ones in large writes.
-                unflushed = true;
+                // Each frame is flushed as it arrives: the WebSocket API tells nothing of data
+                // still to come, so a frame's end is the only sign the agent's source paused. The
+                // agent sends what its source has ready, up to BODY_FRAME_SIZE: a bulk body comes
+                // in full frames, each one write of the response buffer (sized to a frame), the
+                // write a full buffer would cause anyway; a short frame means the source paused,
+                // as a stream (server-sent events) does between events, which must reach the
+                // caller now. The last frame is flushed by completing the response.
+                out.flush();
             } else if (lengthMismatch()) {
                 LOG.log(System.Logger.Level.WARNING, "request {0}: {1} sent {2} body bytes for Content-Length {3}",
                         requestId, connection, String.valueOf(bodyBytes), String.valueOf(responseHead.contentLength));
@@ -488,19 +489,6 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         LOG.log(System.Logger.Level.WARNING, "request {0}: {1} {2}: {3}: {4}", requestId, head.method, record.destination(),
                 title, detail);
         fail(HttpServletResponse.SC_GATEWAY_TIMEOUT, title, detail);
-    }
-
-    @Override
-    public void onReadPause() {
-        if (!unflushed || finished.get()) {
-            return;
-        }
-        unflushed = false;
-        try {
-            response.getOutputStream().flush();
-        } catch (IOException e) {
-            callerGone("caller went away during the response: " + e.getMessage());
-        }
     }
 
     @Override

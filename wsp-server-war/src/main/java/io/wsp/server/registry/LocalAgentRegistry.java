@@ -3,6 +3,7 @@ package io.wsp.server.registry;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
+import jakarta.websocket.CloseReason.CloseCodes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -301,7 +302,7 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
         for (AgentConnection c : surplus) {
             LOG.log(System.Logger.Level.DEBUG, "closing surplus idle {0}", c);
-            c.close(1000, "idle connection beyond pool size");
+            c.close(CloseCodes.NORMAL_CLOSURE.getCode(), "idle connection beyond pool size");
         }
     }
 

@@ -9,7 +9,7 @@ import io.wsp.protocol.Labels;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
-import io.wsp.server.websocket.WebSocket;
+import io.wsp.server.agent.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,11 +50,6 @@ class LocalAgentRegistryTest {
 
             @Override
             public void sendBinary(ByteBuffer data, boolean last) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void sendTextThenBinary(String message, ByteBuffer data) {
                 throw new UnsupportedOperationException();
             }
 

@@ -3,36 +3,34 @@ package io.wsp.server.agent;
 import io.wsp.protocol.Greeting;
 import io.wsp.protocol.Labels;
 import io.wsp.protocol.WspProtocol;
-import io.wsp.protocol.websocket.WebSocketHandshake;
-import io.wsp.server.Timers;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AgentPrincipal;
 import io.wsp.server.auth.AuthCounters;
-import io.wsp.server.registry.AgentRegistry;
-import io.wsp.server.websocket.ServerWebSocket;
-import io.wsp.server.websocket.UpgradeRequest;
 import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebServlet;
-import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Where agents connect. Checks the handshake before the WebSocket upgrade, so the agent gets a
- * plain HTTP error instead of an upgraded connection that is then closed: 400 for a request that
- * is no WebSocket handshake or has malformed labels, 426 for another WebSocket version, 401 for an
- * {@code X-SECRET-KEY} that is none of ours or that belongs to another agent than the one
- * {@code X-PROXY-AGENT-ID} announces. The Go agent announces no id: its greeting is checked
- * against the key by the connection's {@link AgentEndpoint}.
+ * Checks an agent's handshake before the container upgrades it to a WebSocket (the container's own
+ * upgrade runs further down the filter chain), so the agent gets a plain HTTP error instead of an
+ * upgraded connection that is then closed: 400 for a request that is no WebSocket handshake or has
+ * malformed labels, 401 for an {@code X-SECRET-KEY} that is none of ours or that belongs to
+ * another agent than the one {@code X-PROXY-AGENT-ID} announces. The Go agent announces no id: its
+ * greeting is checked against the key by the connection's {@link AgentEndpoint}. The rest of the
+ * handshake (version, key, extensions) is the container's to judge.
  */
-@WebServlet(urlPatterns = "/register")
-public class RegisterServlet extends HttpServlet {
+@WebFilter(urlPatterns = "/register")
+public class RegistrationFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
-    private static final System.Logger LOG = System.getLogger(RegisterServlet.class.getName());
+    private static final System.Logger LOG = System.getLogger(RegistrationFilter.class.getName());
 
     @Inject
     transient AgentCredentials credentials;
@@ -41,23 +39,15 @@ public class RegisterServlet extends HttpServlet {
     transient AuthCounters counters;
 
     @Inject
-    transient AgentRegistry registry;
-
-    @Inject
-    transient Timers timers;
+    transient HandshakeTickets tickets;
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String from = request.getRemoteAddr();
-        Optional<String> notWebSocket = UpgradeRequest.problem(request);
+        Optional<String> notWebSocket = notAHandshake(request);
         if (notWebSocket.isPresent()) {
             plain(response, HttpServletResponse.SC_BAD_REQUEST, notWebSocket.get());
-            return;
-        }
-        if (!UpgradeRequest.versionSupported(request)) {
-            response.setHeader("Sec-WebSocket-Version", WebSocketHandshake.VERSION);
-            plain(response, 426, "WebSocket version " + WebSocketHandshake.VERSION + " expected");
             return;
         }
         Labels labels;
@@ -81,16 +71,34 @@ public class RegisterServlet extends HttpServlet {
                 return;
             }
         }
-        String accept = WebSocketHandshake.acceptFor(request.getHeader("Sec-WebSocket-Key"));
-        ServerWebSocket socket = request.upgrade(ServerWebSocket.class);
-        AgentEndpoint endpoint = new AgentEndpoint(socket, new Handshake(proved, from, labels), registry, credentials,
-                counters);
-        socket.start(endpoint, WspProtocol.MAX_TEXT_MESSAGE, timers.executor());
-        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-        response.setHeader("Upgrade", "websocket");
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Sec-WebSocket-Accept", accept);
-        response.flushBuffer();
+        String ticket = tickets.file(new Handshake(proved, from, labels));
+        try {
+            chain.doFilter(new TicketedRequest(request, ticket), response);
+        } finally {
+            // Taken by the endpoint's configurator when the upgrade happened; dropped here if not.
+            tickets.take(ticket);
+        }
+    }
+
+    /** Why {@code request} is no WebSocket opening handshake (RFC 6455, 4.2.1); empty when it is one. */
+    private static Optional<String> notAHandshake(HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod())) {
+            return Optional.of("a WebSocket handshake is a GET");
+        }
+        if (!hasToken(request.getHeader("Upgrade"), "websocket")) {
+            return Optional.of("Upgrade: websocket expected");
+        }
+        if (!hasToken(request.getHeader("Connection"), "upgrade")) {
+            return Optional.of("Connection: Upgrade expected");
+        }
+        if (request.getHeader("Sec-WebSocket-Key") == null) {
+            return Optional.of("Sec-WebSocket-Key missing");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasToken(String header, String token) {
+        return header != null && Arrays.stream(header.split(",")).anyMatch(t -> t.trim().equalsIgnoreCase(token));
     }
 
     /** The same answer for every kind of bad key, so a guess learns nothing; the log says which. */

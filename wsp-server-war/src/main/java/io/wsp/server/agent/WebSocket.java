@@ -1,9 +1,12 @@
-package io.wsp.server.websocket;
+package io.wsp.server.agent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** The sending side of a WebSocket connection, as its owner uses it. Thread safe. */
+/**
+ * The sending side of an agent's WebSocket connection, as its {@link AgentConnection} uses it: a
+ * seam so the registry's tests can stand in for a real connection. Thread safe.
+ */
 public interface WebSocket {
 
     void sendText(String message) throws IOException;
@@ -11,15 +14,12 @@ public interface WebSocket {
     /** A fragment of a binary message, {@code data} consumed; {@code last} ends the message. */
     void sendBinary(ByteBuffer data, boolean last) throws IOException;
 
-    /** A text message and a whole binary message, in one write. */
-    void sendTextThenBinary(String message, ByteBuffer data) throws IOException;
-
     /** Pings unless a send is under way; false when the connection is broken. */
     boolean ping();
 
     /** Starts the closing handshake; the connection ends shortly after, answered or not. */
     void close(int code, String reason);
 
-    /** False once a close frame went out (ours, or our answer to the peer's) or the connection ended. */
+    /** False once a close was started (by either side) or the connection ended. */
     boolean isOpen();
 }
