@@ -56,8 +56,6 @@ final class InternalHttpClient {
 
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.getProtocolHandlers().clear();
-        client.getContentDecoderFactories().clear();
         client.setUserAgentField(null);
         client.setDefaultRequestContentType(null);
         try {
@@ -65,6 +63,10 @@ final class InternalHttpClient {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
         }
+        // Only now: starting adds the protocol handlers (redirects, 401, 100-continue, 103) and,
+        // when there are none, every content decoder on the class path.
+        client.getProtocolHandlers().clear();
+        client.getContentDecoderFactories().clear();
         return client;
     }
 }

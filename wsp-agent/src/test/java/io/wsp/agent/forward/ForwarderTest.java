@@ -625,47 +625,4 @@ class ForwarderTest {
             done.completeExceptionally(new IOException(reason));
         }
     }
-
-    /** Records what a connection would send; signals the end of the response. */
-    private static final class CollectingSink implements ResponseSink {
-
-        volatile ResponseHead head;
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        volatile int frames;
-        volatile String abortReason;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        final CompletableFuture<String> firstChunk = new CompletableFuture<>();
-
-        @Override
-        public void sendHead(ResponseHead head) {
-            this.head = head;
-        }
-
-        @Override
-        public synchronized void sendBody(ByteBuffer frame, boolean last) {
-            byte[] bytes = new byte[frame.remaining()];
-            frame.get(bytes);
-            body.write(bytes, 0, bytes.length);
-            frames++;
-            if (bytes.length > 0) {
-                firstChunk.complete(new String(bytes, StandardCharsets.UTF_8));
-            }
-            if (last) {
-                done.complete(null);
-            }
-        }
-
-        @Override
-        public void abort(String reason) {
-            abortReason = reason;
-        }
-
-        void awaitDone() throws Exception {
-            done.get(10, TimeUnit.SECONDS);
-        }
-
-        synchronized String bodyText() {
-            return body.toString(StandardCharsets.UTF_8);
-        }
-    }
 }
