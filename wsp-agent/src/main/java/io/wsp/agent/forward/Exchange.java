@@ -73,7 +73,7 @@ public final class Exchange implements ResponseRelay.Outcome {
     private enum Phase { CONNECTING, SENDING, AWAITING_HEAD, ANSWERED, CONNECT_TIMED_OUT, REQUEST_TIMED_OUT }
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
-    /** Runs out the connect timeout (TCP and TLS, and any wait for a connection); cancelled once sending begins. */
+    /** Runs out the connect timeout (TCP and TLS, and any wait for a connection); cancelled once the head is sent. */
     private volatile ScheduledFuture<?> connectDeadline;
     /** Runs out the request timeout; cancelled once the head is in. */
     private volatile ScheduledFuture<?> headDeadline;
@@ -205,7 +205,7 @@ public final class Exchange implements ResponseRelay.Outcome {
         if (bodiless) {
             body.discard();
         }
-        r.onRequestBegin(sending -> onSendingBegins()).onRequestSuccess(sent -> awaitHead(sent));
+        r.onRequestCommit(committed -> onHeadSent()).onRequestSuccess(sent -> awaitHead(sent));
         synchronized (this) {
             if (cancelled) {
                 return;
@@ -228,8 +228,11 @@ public final class Exchange implements ResponseRelay.Outcome {
         relayAsync(() -> sendProblem(403, REFUSED_TITLE, REFUSED_DETAIL));
     }
 
-    /** Jetty thread: a connection is ready and the head goes out; connecting took no longer than allowed. */
-    private void onSendingBegins() {
+    /**
+     * Jetty thread: the request head is on the wire, so connecting (and for https the handshake,
+     * which Jetty completes only when it first writes) took no longer than allowed.
+     */
+    private void onHeadSent() {
         if (phase.compareAndSet(Phase.CONNECTING, Phase.SENDING)) {
             cancel(connectDeadline);
         }
