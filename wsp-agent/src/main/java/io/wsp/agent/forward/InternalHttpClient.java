@@ -2,7 +2,10 @@ package io.wsp.agent.forward;
 
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.ContinueProtocolHandler;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -11,8 +14,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 /**
  * Makes the Jetty {@link HttpClient} the agent calls internal APIs with, with everything a proxy
  * must not do turned off here, where the client is made: it follows no redirect, keeps no cookie,
- * answers no 401 or 100-continue of its own (no protocol handlers), decodes no content and adds no
- * header of its own (User-Agent, Accept-Encoding, Content-Type).
+ * answers no 401 or 407 and upgrades nothing of its own (no protocol handlers but those that skip
+ * interim responses), decodes no content and adds no header of its own (User-Agent,
+ * Accept-Encoding, Content-Type).
  */
 final class InternalHttpClient {
 
@@ -63,9 +67,13 @@ final class InternalHttpClient {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
         }
-        // Only now: starting adds the protocol handlers (redirects, 401, 100-continue, 103) and,
-        // when there are none, every content decoder on the class path.
+        // Only now: starting adds the protocol handlers and, when there are none, every content
+        // decoder on the class path. Of the handlers only those that read past an interim response
+        // (100, 102, 103) stay: without them Jetty takes a 1xx for the final response and hangs.
         client.getProtocolHandlers().clear();
+        client.getProtocolHandlers().put(new ContinueProtocolHandler());
+        client.getProtocolHandlers().put(new ProcessingProtocolHandler());
+        client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
         client.getContentDecoderFactories().clear();
         return client;
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.client.AbstractConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -222,6 +223,24 @@ class InternalCallTest {
     }
 
     @Test
+    void interimResponsesAreNotRelayed() throws Exception {
+        raw = new RawServer(c -> {
+            String head = c.readHead();
+            // Unasked for (the agent sends no Expect), which a client must still read past.
+            c.send("HTTP/1.1 100 Continue\r\n\r\n");
+            c.readBody(head, new ByteArrayOutputStream());
+            c.send("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+        });
+
+        CollectingSink sink = call("POST", raw.uri("/").toString(), Map.of("Expect", List.of("100-continue")), bytes("x"));
+
+        assertEquals(200, sink.head.statusCode);
+        assertEquals(List.of(), sink.header("Link"));
+        assertEquals("done", sink.bodyText());
+    }
+
+    @Test
     void redirectsAuthenticationChallengesCookiesAndEncodingsPassThroughUntouched() throws Exception {
         BlockingQueue<String> heads = new LinkedBlockingQueue<>();
         raw = new RawServer(c -> {
@@ -346,7 +365,21 @@ class InternalCallTest {
             exchange.onBodyFrame(ByteBuffer.wrap(body), true);
         }
         sink.awaitDone();
+        awaitNoActiveConnection(forwarder);
         return sink;
+    }
+
+    /**
+     * Jetty gives a connection back to its pool once it completed the exchange, which may be just
+     * after the response's last frame went out: the next call may only expect to reuse it then.
+     */
+    static void awaitNoActiveConnection(Forwarder forwarder) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (forwarder.client().getDestinations().stream()
+                .anyMatch(d -> ((AbstractConnectionPool) d.getConnectionPool()).getActiveConnectionCount() > 0)) {
+            assertTrue(System.nanoTime() < deadline, "a connection stayed active after its response");
+            Thread.onSpinWait();
+        }
     }
 
     private static RequestHead head(String method, String url, Map<String, List<String>> headers, long length) {

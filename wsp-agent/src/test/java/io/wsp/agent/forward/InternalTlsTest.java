@@ -118,6 +118,7 @@ class InternalTlsTest {
         CollectingSink sink = new CollectingSink();
         forwarder.start(new RequestHead("POST", url, Map.of(), body.length), sink).onBodyFrame(ByteBuffer.wrap(body), true);
         sink.awaitDone();
+        InternalCallTest.awaitNoActiveConnection(forwarder);
         return sink;
     }
 
