@@ -1,11 +1,6 @@
 package io.wsp.agent.forward;
 
-import io.wsp.agent.forward.http1.Http1Client;
-import io.wsp.agent.forward.http1.Http1Exchange;
-import io.wsp.agent.forward.http1.Http1Response;
-import io.wsp.protocol.Frames;
 import io.wsp.protocol.Headers;
-import io.wsp.protocol.HopByHop;
 import io.wsp.protocol.ProblemJson;
 import io.wsp.protocol.ProxyHeaders;
 import io.wsp.protocol.RequestHead;
@@ -13,9 +8,9 @@ import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.rules.Target;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -26,26 +21,33 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.Content;
 
 /**
  * One request being performed: receives the request body frames, has the {@link DestinationGuard}
- * check the destination, calls it through {@link Http1Client} at the address the guard checked,
- * and relays the response to a {@link ResponseSink}. A refused request never reaches the network:
- * it is answered 403 and its body drained, so the connection stays in step for the next request.
+ * check the destination, calls it through the forwarder's Jetty {@code HttpClient} at the address
+ * the guard checked, and relays the response to a {@link ResponseSink}. A refused request never
+ * reaches the network: it is answered 403 and its body drained, so the connection stays in step
+ * for the next request.
  *
- * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the check, the
- * name look-up and the request are done by a worker of the forwarder's client executor, which also
- * writes the body; the response is relayed on a worker of the forwarder's relay executor (for a
- * request without a body, on that same client worker), never on the receive thread; {@link #cancel}
- * may be called from any thread.
+ * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the check and
+ * the name look-up are done by a worker of the forwarder's client executor (or, for a request
+ * without a body, where {@link ResponseSink#runBodiless} runs it), which then hands the request to
+ * Jetty; Jetty's threads send it and call the listeners below, which never block; every send to
+ * the sink runs on a worker of the forwarder's relay executor; {@link #cancel} and the deadlines
+ * may run on any thread.
  */
-public final class Exchange {
+public final class Exchange implements ResponseRelay.Outcome {
 
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
 
@@ -53,37 +55,39 @@ public final class Exchange {
     /** The same for every refusal: which rule refused is in the agent's log, not for callers to probe. */
     private static final String REFUSED_DETAIL = "the agent's rules do not allow this destination; its log says why";
 
+    /** Methods that define no meaning for a body: without one they get no Content-Length (RFC 9110 8.6). */
+    private static final Set<String> BODYLESS_METHODS = Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE");
+
     private final Forwarder forwarder;
     private final RequestHead head;
     private final ResponseSink sink;
-    private final BodyPipe pipe;
     /** Null when the request was refused before any network call; the body is then just drained. */
     private final URI destination;
 
     /** Receive thread only. */
     private boolean started;
+    /** Set by the receive thread before the request is handed on; read by {@link #cancel} on any thread. */
+    private volatile RequestBody body;
 
-    /** Where the call stands with its response head: decided once, by the reader or the deadline. */
-    private enum HeadWait { AWAITED, ARRIVED, TIMED_OUT }
+    /** Where the call stands; each deadline and each Jetty event moves it on with one compare-and-set. */
+    private enum Phase { CONNECTING, SENDING, AWAITING_HEAD, ANSWERED, CONNECT_TIMED_OUT, REQUEST_TIMED_OUT }
 
-    private final AtomicReference<HeadWait> headWait = new AtomicReference<>(HeadWait.AWAITED);
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
+    /** Runs out the connect timeout (TCP and TLS, and any wait for a connection); cancelled once the head is sent. */
+    private volatile ScheduledFuture<?> connectDeadline;
     /** Runs out the request timeout; cancelled once the head is in. */
     private volatile ScheduledFuture<?> headDeadline;
 
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
-    /** The call, once the destination passed the guard: see {@link #perform}. */
-    private Http1Exchange duplex;
-    private InputStream responseBody;
-    /** The worker relaying the response: closing the body does not wake a read blocked on it. */
-    private Thread relayThread;
+    /** The call, once the destination passed the guard. */
+    private Request request;
 
     private Exchange(Forwarder forwarder, RequestHead head, ResponseSink sink, URI destination) {
         this.forwarder = forwarder;
         this.head = head;
         this.sink = sink;
         this.destination = destination;
-        this.pipe = new BodyPipe(Forwarder.REQUEST_BODY_BUFFER);
     }
 
     /** Starts an exchange; a URL the agent cannot call is answered 527 at once. */
@@ -94,7 +98,8 @@ public final class Exchange {
         } catch (CannotForwardException e) {
             LOG.log(System.Logger.Level.INFO, "request {0} refused: {1}: {2}", requestId(head), head.method, e.getMessage());
             Exchange refused = new Exchange(forwarder, head, sink, null);
-            refused.pipe.discard();
+            refused.body = new RequestBody(Forwarder.REQUEST_BODY_BUFFER, WspProtocol.UNKNOWN_LENGTH);
+            refused.body.discard();
             refused.started = true;
             refused.relayAsync(() -> refused.sendAgentError(e.getMessage()));
             return refused;
@@ -110,66 +115,70 @@ public final class Exchange {
     }
 
     /**
-     * One frame of the request body message; blocks while the body buffer is full. With an unknown
-     * length the call waits for the first frame: a one-frame body then gets an exact length, so a
-     * bodiless GET is not sent chunked.
+     * One frame of the request body message; blocks while the body's bytes in flight are at their
+     * limit. With an unknown length the call waits for the first frame: a one-frame body then gets
+     * an exact length, so a bodiless GET is not sent chunked.
      */
     public void onBodyFrame(ByteBuffer frame, boolean last) throws InterruptedException {
         if (!started) {
             call(last ? frame.remaining() : WspProtocol.UNKNOWN_LENGTH);
         }
-        pipe.write(frame);
-        if (last) {
-            pipe.finish();
-        }
+        body.write(frame, last);
     }
 
     /** The connection is gone: abandon the call and unblock everything waiting on it. */
     public void cancel() {
-        Http1Exchange d;
-        InputStream body;
+        Request r;
         synchronized (this) {
             if (cancelled) {
                 return;
             }
             cancelled = true;
-            d = duplex;
-            body = responseBody;
-            if (relayThread != null) {
-                relayThread.interrupt();
-            }
+            r = request;
         }
-        pipe.fail(new IOException("connection to the wsp server closed"));
-        cancelHeadDeadline();
-        if (d != null) {
-            // Closes the connection: wakes the body writer and the response reader at once.
-            d.cancel();
+        IOException cause = new IOException("connection to the wsp server closed");
+        RequestBody b = body;
+        if (b != null) {
+            b.fail(cause);
         }
-        closeQuietly(body);
+        cancelDeadlines();
+        if (r != null) {
+            // Closes the connection: the upload and the response stop at once.
+            r.abort(cause);
+        }
+    }
+
+    @Override
+    public synchronized boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void failed(String reason) {
+        LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
     }
 
     private void call(long contentLength) {
         started = true;
+        body = new RequestBody(Forwarder.REQUEST_BODY_BUFFER, contentLength);
         try {
             ExecutorService workers = forwarder.clientExecutor();
             // Once the workers are shut down, their refusal is the answer, also for a bodiless
             // request that the connection's own thread could still have run.
             if (contentLength == 0 && !workers.isShutdown()) {
-                sink.runBodiless(() -> perform(0), workers);
+                sink.runBodiless(() -> perform(contentLength), workers);
             } else {
                 workers.execute(() -> perform(contentLength));
             }
         } catch (RejectedExecutionException shuttingDown) {
-            pipe.discard();
+            body.discard();
             sink.abort("agent shutting down");
         }
     }
 
     /**
-     * Client worker: checks the destination and resolves its host, then performs the request in
-     * full duplex: sends the head, starts the response reader on a relay worker, then streams the
-     * body from the pipe; both run at once. Without a body there is nothing to run at once: the
-     * worker then reads and relays the response itself.
+     * Client worker: checks the destination and resolves its host, then hands the request to Jetty,
+     * which sends the body and reads the response at the same time.
      */
     private void perform(long contentLength) {
         InetAddress address;
@@ -182,106 +191,141 @@ public final class Exchange {
             relayAsync(() -> relayFailure(e));
             return;
         }
-        Http1Exchange x;
+        boolean bodiless = contentLength == 0 && BODYLESS_METHODS.contains(head.method);
+        Request r;
         try {
-            x = forwarder.http1().newExchange(destination, address, head.method, head.header, contentLength);
+            r = OutboundRequest.create(forwarder.client(), destination, address, head.method, head.header,
+                    bodiless ? null : body.content());
         } catch (IllegalArgumentException e) {
             // Fixed, secret-free texts ("invalid header value", ...).
-            pipe.discard();
+            body.discard();
             relayAsync(() -> sendAgentError(e.getMessage()));
             return;
         }
-        boolean cancelledMeanwhile;
+        if (bodiless) {
+            body.discard();
+        }
+        r.onRequestCommit(committed -> onHeadSent()).onRequestSuccess(sent -> awaitHead(sent));
         synchronized (this) {
-            duplex = x;
-            cancelledMeanwhile = cancelled;
+            if (cancelled) {
+                return;
+            }
+            request = r;
         }
-        if (cancelledMeanwhile) {
-            x.cancel();
-            return;
-        }
-        sendDuplex(x, contentLength == 0);
+        connectDeadline = schedule(forwarder.connectTimeout(), () -> {
+            if (phase.compareAndSet(Phase.CONNECTING, Phase.CONNECT_TIMED_OUT)) {
+                r.abort(new HttpConnectTimeoutException("connect timed out"));
+            }
+        });
+        r.send(new Listener());
     }
 
     /** The guard said no: nothing goes out; the body is drained and the caller gets 403. */
     private void refuse(String reason) {
-        pipe.discard();
+        body.discard();
         LOG.log(System.Logger.Level.WARNING, "request {0} refused by the agent''s rules: {1} {2}: {3}",
                 requestId(head), head.method, safeUrl(), reason);
         relayAsync(() -> sendProblem(403, REFUSED_TITLE, REFUSED_DETAIL));
     }
 
-    private void sendDuplex(Http1Exchange x, boolean bodiless) {
-        try {
-            x.sendHead();
-        } catch (IOException e) {
-            relayAsync(() -> relayFailure(e));
-            return;
+    /**
+     * Jetty thread: the request head is on the wire, so connecting (and for https the handshake,
+     * which Jetty completes only when it first writes) took no longer than allowed.
+     */
+    private void onHeadSent() {
+        if (phase.compareAndSet(Phase.CONNECTING, Phase.SENDING)) {
+            cancel(connectDeadline);
         }
-        if (bodiless) {
-            // Nothing to stream out: this worker reads the response too, one hand-off fewer per request.
-            sendBody(x);
-            receiveDuplex(x);
-            return;
-        }
-        relayAsync(() -> receiveDuplex(x));
-        sendBody(x);
-    }
-
-    private void sendBody(Http1Exchange x) {
-        try {
-            x.sendBody(pipe.inputStream());
-        } catch (IOException e) {
-            // The reader reports it: the connection is closed, or the destination may still answer.
-            return;
-        } finally {
-            pipe.discard();
-        }
-        awaitHead(x);
     }
 
     /**
-     * Starts the request timeout once the whole body went out, so a long upload is not cut short
-     * while the API is still reading it.
+     * Jetty thread, once the whole request went out: starts the request timeout, so a long upload
+     * is not cut short while the API is still reading it. A head that came earlier (full duplex)
+     * already moved the phase on.
      */
-    private void awaitHead(Http1Exchange x) {
+    private void awaitHead(Request sent) {
         Duration timeout = forwarder.requestTimeout();
-        if (timeout.isZero() || headWait.get() != HeadWait.AWAITED) {
+        if (timeout.isZero() || !phase.compareAndSet(Phase.SENDING, Phase.AWAITING_HEAD)) {
             return;
         }
-        try {
-            headDeadline = forwarder.deadlines().schedule(() -> {
-                if (headWait.compareAndSet(HeadWait.AWAITED, HeadWait.TIMED_OUT)) {
-                    // Wakes the reader, which answers with the timeout.
-                    x.cancel();
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            return;
-        }
-        if (headWait.get() != HeadWait.AWAITED) {
-            headDeadline.cancel(false);
+        headDeadline = schedule(timeout, () -> {
+            if (phase.compareAndSet(Phase.AWAITING_HEAD, Phase.REQUEST_TIMED_OUT)) {
+                sent.abort(requestTimedOut());
+            }
+        });
+        if (phase.get() != Phase.AWAITING_HEAD) {
+            cancel(headDeadline);
         }
     }
 
-    private void receiveDuplex(Http1Exchange x) {
+    /** Jetty's events for the response; none blocks: what goes to the sink goes through the relay executor. */
+    private final class Listener implements Response.Listener {
+
+        /** Jetty notifies one response's events one at a time, in order. */
+        private boolean relaying;
+
+        @Override
+        public void onHeaders(Response response) {
+            Phase now = phase.getAndUpdate(p -> p == Phase.CONNECT_TIMED_OUT || p == Phase.REQUEST_TIMED_OUT ? p : Phase.ANSWERED);
+            if (now != Phase.CONNECT_TIMED_OUT && now != Phase.REQUEST_TIMED_OUT) {
+                cancelDeadlines();
+            }
+        }
+
+        @Override
+        public void onContentSource(Response response, Content.Source source) {
+            if (phase.get() != Phase.ANSWERED || cancelled()) {
+                // Timed out or cancelled as the head came in: the abort ends the response.
+                source.fail(new IOException("exchange abandoned"));
+                return;
+            }
+            relaying = true;
+            new ResponseRelay(ResponseHeads.of(response), source, sink, forwarder.relayExecutor(), Exchange.this).start();
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (relaying) {
+                return;
+            }
+            if (result.isFailed()) {
+                Throwable failure = result.getFailure();
+                relayAsync(() -> relayFailure(failure));
+            } else {
+                // A response Jetty completed without a body to read.
+                ResponseHead responseHead = ResponseHeads.of(result.getResponse());
+                relayAsync(() -> sendHeadOnly(responseHead));
+            }
+        }
+    }
+
+    private void sendHeadOnly(ResponseHead responseHead) {
+        if (cancelled()) {
+            return;
+        }
         try {
-            Http1Response response;
-            try {
-                response = x.readResponse();
-            } catch (IOException e) {
-                relayFailure(headWait.get() == HeadWait.TIMED_OUT ? requestTimedOut() : e);
-                return;
-            }
-            if (!headWait.compareAndSet(HeadWait.AWAITED, HeadWait.ARRIVED)) {
-                closeQuietly(response.body());
-                relayFailure(requestTimedOut());
-                return;
-            }
-            cancelHeadDeadline();
-            relayResponse(response.status(), response.headers(), response.body());
-        } finally {
-            pipe.discard();
+            sink.sendHeadAndBody(responseHead, ByteBuffer.allocate(0));
+        } catch (IOException e) {
+            sink.abort("sending the response failed");
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        try {
+            return forwarder.deadlines().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            return null;
+        }
+    }
+
+    private void cancelDeadlines() {
+        cancel(connectDeadline);
+        cancel(headDeadline);
+    }
+
+    private static void cancel(ScheduledFuture<?> deadline) {
+        if (deadline != null) {
+            deadline.cancel(false);
         }
     }
 
@@ -289,18 +333,11 @@ public final class Exchange {
         return new HttpTimeoutException("request timed out");
     }
 
-    private void cancelHeadDeadline() {
-        ScheduledFuture<?> deadline = headDeadline;
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
-    }
-
     private void relayAsync(Runnable task) {
         try {
             forwarder.relayExecutor().execute(task);
         } catch (RejectedExecutionException shuttingDown) {
-            pipe.discard();
+            body.discard();
             sink.abort("agent shutting down");
         }
     }
@@ -308,105 +345,28 @@ public final class Exchange {
     /** The call failed before a response head: answers 527 with the reason. */
     private void relayFailure(Throwable error) {
         // Drain the rest of the body first: the server may not read our answer until it has sent it all.
-        pipe.discard();
-        if (!isCancelled()) {
-            String kind = kind(error);
-            String reason = WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT.equals(kind)
-                    ? "the internal API sent no response head within " + forwarder.requestTimeout().toMillis() + " ms"
-                    : reason(error);
-            LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
-            sendAgentError(reason, kind);
+        body.discard();
+        if (cancelled()) {
+            return;
         }
+        Throwable cause = classify(error);
+        String kind = kind(cause);
+        String reason = WspProtocol.AGENT_ERROR_REQUEST_TIMEOUT.equals(kind)
+                ? "the internal API sent no response head within " + forwarder.requestTimeout().toMillis() + " ms"
+                : reason(cause);
+        LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
+        sendAgentError(reason, kind);
     }
 
-    private void relayResponse(int status, Map<String, List<String>> headers, InputStream body) {
-        synchronized (this) {
-            if (cancelled) {
-                closeQuietly(body);
-                return;
-            }
-            responseBody = body;
-            relayThread = Thread.currentThread();
-        }
-        try {
-            relayBody(status, headers, body);
-        } finally {
-            synchronized (this) {
-                relayThread = null;
-            }
-            // An interrupt from cancel() must not leak into the executor's next task.
-            Thread.interrupted();
-        }
-    }
-
-    private void relayBody(int status, Map<String, List<String>> headers, InputStream body) {
-        boolean headSent = false;
-        try (body) {
-            long length = contentLength(headers);
-            ResponseHead responseHead = new ResponseHead(status, HopByHop.endToEnd(headers), length);
-            boolean small = length >= 0 && length <= WspProtocol.BODY_FRAME_SIZE;
-            // Sized to the body when it is small: a 64 KiB buffer per small response made the
-            // agent's collector run dozens of times a second under load.
-            byte[] buffer = new byte[small ? (int) Math.max(length, 1) : WspProtocol.BODY_FRAME_SIZE];
-            long relayed = 0;
-            if (small) {
-                // A small body is read before the head leaves, so that both go in one write. It
-                // comes right behind its head; if it does not, the caller waits for the head
-                // instead of for the body, under the same timeouts.
-                relayed = body.readNBytes(buffer, 0, (int) length);
-                if (relayed == length && body.read() < 0) {
-                    sink.sendHeadAndBody(responseHead, ByteBuffer.wrap(buffer, 0, (int) relayed));
-                    return;
-                }
-                sink.sendHead(responseHead);
-                headSent = true;
-                if (relayed == length) {
-                    throw new IOException("response body longer than its Content-Length");
-                }
-                // Shorter than announced: sent as read, ended as any body that ends early.
-                if (relayed > 0) {
-                    sink.sendBody(ByteBuffer.wrap(buffer, 0, (int) relayed), false);
-                }
-                sink.sendBody(ByteBuffer.allocate(0), true);
-                return;
-            }
-            sink.sendHead(responseHead);
-            headSent = true;
-            int n;
-            // A frame takes what has arrived so far and no more: a bulk body fills frames, and a
-            // stream (SSE) goes out piece by piece as it comes.
-            while ((n = body.read(buffer)) >= 0) {
-                n += Frames.fillAvailable(body, buffer, n);
-                relayed += n;
-                if (relayed == length) {
-                    // The frame that completes the announced length ends the message: every message
-                    // costs both sides a send and a receive, and a small body then needs just one.
-                    endWith(ByteBuffer.wrap(buffer, 0, n), body);
-                    return;
-                }
-                if (n > 0) {
-                    sink.sendBody(ByteBuffer.wrap(buffer, 0, n), false);
-                }
-            }
-            sink.sendBody(ByteBuffer.allocate(0), true);
-        } catch (IOException e) {
-            if (!isCancelled()) {
-                String reason = headSent ? "response body failed: " + reason(e) : "sending the response failed";
-                LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
-                sink.abort(reason);
-            }
-        }
-    }
-
-    /**
-     * Sends {@code frame} as the body's last, once the body confirms its end. The HTTP client stops a
-     * body at its Content-Length, so the read only collects the end and never waits.
-     */
-    private void endWith(ByteBuffer frame, InputStream body) throws IOException {
-        if (body.read() >= 0) {
-            throw new IOException("response body longer than its Content-Length");
-        }
-        sink.sendBody(frame, true);
+    /** What failed, in the terms of the deadline that ended it, if one did. */
+    private Throwable classify(Throwable error) {
+        return switch (phase.get()) {
+            case CONNECT_TIMED_OUT -> new HttpConnectTimeoutException("connect timed out");
+            case REQUEST_TIMED_OUT -> requestTimedOut();
+            // Jetty's own connect timeout, should it fire first.
+            case CONNECTING -> error instanceof SocketTimeoutException ? new HttpConnectTimeoutException("connect timed out") : error;
+            default -> error;
+        };
     }
 
     private void sendAgentError(String reason) {
@@ -429,12 +389,12 @@ public final class Exchange {
         sendText(status, contentType, body, new LinkedHashMap<>());
     }
 
-    private void sendText(int status, String contentType, String body, Map<String, List<String>> headers) {
-        byte[] text = body.getBytes(StandardCharsets.UTF_8);
+    private void sendText(int status, String contentType, String text, Map<String, List<String>> headers) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         headers.put("Content-Type", List.of(contentType));
         try {
-            sink.sendHead(new ResponseHead(status, headers, text.length));
-            sink.sendBody(ByteBuffer.wrap(text), true);
+            sink.sendHead(new ResponseHead(status, headers, bytes.length));
+            sink.sendBody(ByteBuffer.wrap(bytes), true);
         } catch (IOException e) {
             sink.abort("sending the response failed");
         }
@@ -450,24 +410,10 @@ public final class Exchange {
         return Headers.first(head.header, WspProtocol.REQUEST_ID_HEADER).orElse("-");
     }
 
-    private synchronized boolean isCancelled() {
-        return cancelled;
-    }
-
     /** The URL without its query, which may hold credentials, for logs. */
     private String safeUrl() {
         return destination == null ? "(invalid URL)"
                 : destination.getScheme() + "://" + destination.getRawAuthority() + destination.getRawPath();
-    }
-
-    /** The first Content-Length value, or unknown. */
-    private static long contentLength(Map<String, List<String>> headers) {
-        try {
-            return Headers.first(headers, "Content-Length").map(v -> Long.parseLong(v.strip()))
-                    .orElse(WspProtocol.UNKNOWN_LENGTH);
-        } catch (NumberFormatException e) {
-            return WspProtocol.UNKNOWN_LENGTH;
-        }
     }
 
     /** The error kind a timeout is reported with; null for any other failure. */
@@ -497,16 +443,5 @@ public final class Exchange {
             return "unable to execute request: " + (message.length() > 120 ? message.substring(0, 120) : message);
         }
         return "unable to execute request: " + t.getClass().getSimpleName();
-    }
-
-    private static void closeQuietly(InputStream in) {
-        if (in == null) {
-            return;
-        }
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // Closing only aborts the response; its failure changes nothing.
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.wsp.agent.forward;
 
-import io.wsp.agent.forward.http1.Http1Client;
 import io.wsp.protocol.RequestHead;
 import io.wsp.rules.RuleSet;
 import java.net.InetAddress;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,34 +11,43 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.HttpClient;
 
 /**
  * Performs the requests of all connections: checks each destination with one
- * {@link DestinationGuard} and calls it with one shared {@link Http1Client}, so connections to the
- * internal APIs are reused. Our own client rather than {@code java.net.http}: that one resolves
- * names itself (a check could not pin the address it connects to) and sends a whole request body
- * before it reads any response (see {@link Http1Client}). Thread safe.
+ * {@link DestinationGuard} and calls it with one shared Jetty {@link HttpClient}, so connections to
+ * the internal APIs are reused. Jetty's rather than {@code java.net.http}: that one resolves names
+ * itself (a check could not pin the address it connects to) and sends a whole HTTP/1.1 request body
+ * before it reads any response, so an API that echoes a large upload deadlocks it. Thread safe.
+ *
+ * <p>Threads: Jetty's own pool ({@code wsp-agent-jetty-*}) does all network I/O and calls the
+ * exchanges' listeners, which never block; the client executor ({@code wsp-agent-http-*}) checks
+ * destinations and looks names up, which may block; the relay executor ({@code wsp-agent-relay-*})
+ * makes the blocking WebSocket sends of responses; one timer thread runs the deadlines, whose tasks
+ * only abort a request. {@link #close} stops all of them.
  */
 public final class Forwarder implements AutoCloseable {
 
-    /** Request body bytes buffered per exchange: a few frames, so memory stays constant. */
+    private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
+
+    /** Request body bytes in flight per exchange: a few frames, so memory stays constant. */
     static final int REQUEST_BODY_BUFFER = 256 * 1024;
 
     private final DestinationGuard guard;
-    /** Checks destinations, looks names up and writes request bodies: all may block. */
     private final ExecutorService clientExecutor;
-    /** Relays responses; one thread per response in flight, so a slow caller stalls nobody else. */
+    /** One thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
-    /** Response-head deadlines; its tasks only close a socket. */
     private final ScheduledExecutorService deadlines;
-    private final Http1Client http1;
+    private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Traffic traffic = new Traffic();
 
     /**
      * @param rules          the agent's destination rules
      * @param allowAll       whether an empty whitelist allows everything (else it refuses everything)
-     * @param connectTimeout how long connecting to a destination may take
+     * @param connectTimeout how long connecting to a destination may take (TCP, and TLS for https)
      * @param requestTimeout how long a destination may take to send its response head once it has
      *                       the whole request; zero for no limit
      */
@@ -47,16 +56,22 @@ public final class Forwarder implements AutoCloseable {
     }
 
     Forwarder(DestinationGuard guard, Duration connectTimeout, Duration requestTimeout) {
+        this(guard, connectTimeout, requestTimeout, jvmDefaultTls());
+    }
+
+    /** @param tls trust (and any client certificate) for https destinations */
+    Forwarder(DestinationGuard guard, Duration connectTimeout, Duration requestTimeout, SSLContext tls) {
         this.guard = guard;
-        this.http1 = new Http1Client(connectTimeout);
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("wsp-agent-deadline-"));
         // Nearly every deadline is cancelled: left queued, each would hold its exchange for the
-        // whole request timeout (tens of thousands at a few thousand requests a second).
+        // whole timeout (tens of thousands at a few thousand requests a second).
         timer.setRemoveOnCancelPolicy(true);
         this.deadlines = timer;
         this.clientExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-http-"));
         this.relayExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-relay-"));
+        this.client = InternalHttpClient.start(connectTimeout, tls);
     }
 
     /** Starts performing one request; its response goes to {@code sink}. */
@@ -78,8 +93,12 @@ public final class Forwarder implements AutoCloseable {
         return guard;
     }
 
-    Http1Client http1() {
-        return http1;
+    HttpClient client() {
+        return client;
+    }
+
+    Duration connectTimeout() {
+        return connectTimeout;
     }
 
     Duration requestTimeout() {
@@ -98,13 +117,26 @@ public final class Forwarder implements AutoCloseable {
         return relayExecutor;
     }
 
-    /** Stops the threads; exchanges still running should be cancelled first. */
+    /** Stops every thread and closes every connection, aborting calls still in flight. */
     @Override
     public void close() {
         deadlines.shutdownNow();
-        relayExecutor.shutdownNow();
         clientExecutor.shutdownNow();
-        http1.close();
+        try {
+            client.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping the HTTP client failed: {0}", e.toString());
+        }
+        relayExecutor.shutdownNow();
+    }
+
+    /** The JVM's default trust ({@code javax.net.ssl.trustStore}, else the JDK's cacerts), as for any JVM client. */
+    private static SSLContext jvmDefaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -7,8 +7,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Where an {@link Exchange} delivers its response: the narrow callback a server connection
- * implements. One exchange calls it from one worker thread, in order: {@link #sendHead} once, then
- * {@link #sendBody} until a call with {@code last == true}; or {@link #abort} at any point.
+ * implements. One exchange calls it from one worker thread at a time (not always the same one), in
+ * order: {@link #sendHead} once, then {@link #sendBody} until a call with {@code last == true}; or
+ * {@link #abort} at any point.
  */
 public interface ResponseSink {
 

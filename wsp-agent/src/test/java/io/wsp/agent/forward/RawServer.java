@@ -1,4 +1,4 @@
-package io.wsp.agent.forward.http1;
+package io.wsp.agent.forward;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
