@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,9 +40,8 @@ import org.eclipse.jetty.io.Content;
  * for the next request.
  *
  * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the check and
- * the name look-up are done by a worker of the forwarder's client executor (or, for a request
- * without a body, where {@link ResponseSink#runBodiless} runs it), which then hands the request to
- * Jetty; Jetty's threads send it and call the listeners below, which never block; every send to
+ * the name look-up are done by a worker of the forwarder's client executor, which then hands the
+ * request to Jetty; Jetty's threads send it and call the listeners below, which never block; every send to
  * the sink runs on a worker of the forwarder's relay executor; {@link #cancel} and the deadlines
  * may run on any thread.
  */
@@ -162,14 +160,7 @@ public final class Exchange implements ResponseRelay.Outcome {
         started = true;
         body = new RequestBody(Forwarder.REQUEST_BODY_BUFFER, contentLength);
         try {
-            ExecutorService workers = forwarder.clientExecutor();
-            // Once the workers are shut down, their refusal is the answer, also for a bodiless
-            // request that the connection's own thread could still have run.
-            if (contentLength == 0 && !workers.isShutdown()) {
-                sink.runBodiless(() -> perform(contentLength), workers);
-            } else {
-                workers.execute(() -> perform(contentLength));
-            }
+            forwarder.clientExecutor().execute(() -> perform(contentLength));
         } catch (RejectedExecutionException shuttingDown) {
             body.discard();
             sink.abort("agent shutting down");

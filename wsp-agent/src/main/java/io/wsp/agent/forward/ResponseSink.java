@@ -3,7 +3,6 @@ package io.wsp.agent.forward;
 import io.wsp.protocol.ResponseHead;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Executor;
 
 /**
  * Where an {@link Exchange} delivers its response: the narrow callback a server connection
@@ -26,15 +25,6 @@ public interface ResponseSink {
     default void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
         sendHead(head);
         sendBody(body, true);
-    }
-
-    /**
-     * Runs the work of a request without a body, on the thread that received the request. By
-     * default on {@code workers}; the connection may run it on the receiving thread itself and read
-     * on with another, so the request goes out without waiting for a worker to wake up.
-     */
-    default void runBodiless(Runnable work, Executor workers) {
-        workers.execute(work);
     }
 
     /**

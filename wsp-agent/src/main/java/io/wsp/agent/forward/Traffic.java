@@ -4,7 +4,6 @@ import io.wsp.protocol.ResponseHead;
 import io.wsp.protocol.WspProtocol;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Executor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -80,11 +79,6 @@ public final class Traffic {
                 responses[classOf(head.statusCode)].increment();
                 responseBytes.add(size);
                 end();
-            }
-
-            @Override
-            public void runBodiless(Runnable work, Executor workers) {
-                sink.runBodiless(work, workers);
             }
 
             @Override

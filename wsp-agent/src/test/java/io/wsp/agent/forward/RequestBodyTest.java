@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Content;
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class RequestBodyTest {
 
+    /**
+     * Blocking writers on threads of their own: since JDK 25 CompletableFuture's default pool is
+     * always the common pool, one thread on 2 cores, where a writer left blocked starves the next.
+     */
+    private static final Executor OWN_THREAD = task -> {
+        Thread t = new Thread(task, "blocked-writer");
+        t.setDaemon(true);
+        t.start();
+    };
+
     @Test
     void aWriteBlocksWhileTheBytesInFlightAreAtCapacityAndGoesOnOnceTheyAreSent() throws Exception {
         RequestBody body = new RequestBody(10, -1);
         body.write(ByteBuffer.allocate(8), false);
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> write(body, 8, false));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> write(body, 8, false), OWN_THREAD);
 
         assertEquals(8, body.inFlight());
         assertTrue(!second.isDone());
@@ -45,7 +56,7 @@ class RequestBodyTest {
     void aFailureWakesABlockedWriterAndReachesTheContent() throws Exception {
         RequestBody body = new RequestBody(10, -1);
         body.write(ByteBuffer.allocate(10), false);
-        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> write(body, 10, false));
+        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> write(body, 10, false), OWN_THREAD);
 
         body.fail(new IOException("gone"));
 
