@@ -238,7 +238,7 @@ public final class HeadCodec {
     }
 
     /** RFC 9110 token: the characters allowed in methods and header names. */
-    static boolean isToken(String s) {
+    public static boolean isToken(String s) {
         if (s == null || s.isEmpty()) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.wsp.agent.forward;
 
+import io.wsp.protocol.HeadCodec;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
@@ -51,7 +52,7 @@ final class OutboundRequest {
      */
     static Request create(HttpClient client, URI destination, InetAddress address, String method,
             Map<String, List<String>> headers, Request.Content body) {
-        if (method == null || !OutgoingHeaders.isToken(method)) {
+        if (method == null || !HeadCodec.isToken(method)) {
             throw new IllegalArgumentException("invalid method");
         }
         OutgoingHeaders.checkTarget(destination);

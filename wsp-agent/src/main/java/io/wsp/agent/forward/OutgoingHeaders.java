@@ -1,6 +1,7 @@
 package io.wsp.agent.forward;
 
-import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.HeadCodec;
+import io.wsp.protocol.ProxyHeaders;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -15,16 +16,18 @@ import org.eclipse.jetty.http.HttpFields;
  */
 final class OutgoingHeaders {
 
-    /** Framing and connection headers the HTTP client sets itself; a copy from the caller would lie. */
-    private static final Set<String> CLIENTS_OWN = Set.of("host", "content-length", "transfer-encoding",
-            "connection", "expect", "keep-alive", "te", "upgrade");
+    /**
+     * Headers the HTTP client sets itself; a copy from the caller would lie. (Hop-by-hop headers
+     * are gone already: {@link Exchange} keeps only {@link ProxyHeaders#forwardable} ones.)
+     */
+    private static final Set<String> CLIENTS_OWN = Set.of("host", "content-length", "expect");
 
     private OutgoingHeaders() {
     }
 
     /**
-     * The caller's end-to-end headers in order, followed by {@code Host} for {@code destination}.
-     * Values the HTTP/1.1 head cannot carry (other control characters, beyond Latin-1) are skipped,
+     * The caller's end-to-end headers ({@link ProxyHeaders#forwardable}) in order, followed by
+     * {@code Host} for {@code destination}. Values the HTTP/1.1 head cannot carry (other control characters, beyond Latin-1) are skipped,
      * as {@code java.net.http} skips them.
      *
      * @throws IllegalArgumentException for a header name that is not a token, or a value with CR,
@@ -36,14 +39,12 @@ final class OutgoingHeaders {
         if (headers == null) {
             return fields;
         }
-        Set<String> named = HopByHop.connectionOptions(headers);
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
             String name = h.getKey();
-            if (name == null || !isToken(name)) {
+            if (name == null || !HeadCodec.isToken(name)) {
                 throw new IllegalArgumentException("invalid header name");
             }
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (h.getValue() == null || HopByHop.isHopByHop(name) || CLIENTS_OWN.contains(lower) || named.contains(lower)) {
+            if (h.getValue() == null || CLIENTS_OWN.contains(name.toLowerCase(Locale.ROOT))) {
                 continue;
             }
             for (String value : h.getValue()) {
@@ -80,20 +81,6 @@ final class OutgoingHeaders {
                 throw new IllegalArgumentException("invalid request target");
             }
         }
-    }
-
-    /** RFC 9110 token: visible ASCII except delimiters. */
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Visible Latin-1 text, spaces and HTAB: no control character, nothing ISO-8859-1 cannot encode. */

@@ -1,12 +1,11 @@
 package io.wsp.server.agent;
 
+import io.wsp.protocol.Headers;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Gives each agent connection the {@link Handshake} its {@link RegistrationFilter} checked.
@@ -24,7 +23,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         Handshake handshake = CDI.current().select(HandshakeTickets.class).get()
-                .take(header(request.getHeaders(), HandshakeTickets.HEADER));
+                .take(Headers.first(request.getHeaders(), HandshakeTickets.HEADER).orElse(null));
         if (handshake != null) {
             config.getUserProperties().put(HANDSHAKE, handshake);
         }
@@ -33,15 +32,5 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     /** What the filter learnt of this session's handshake; null if it never saw the handshake. */
     static Handshake of(Session session) {
         return session.getUserProperties().get(HANDSHAKE) instanceof Handshake h ? h : null;
-    }
-
-    /** The first value of a header; containers differ in the case of the map's keys. */
-    private static String header(Map<String, List<String>> headers, String name) {
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            if (h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
-                return h.getValue().get(0);
-            }
-        }
-        return null;
     }
 }
