@@ -16,6 +16,7 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
@@ -28,9 +29,12 @@ import java.nio.ByteBuffer;
  * <p>Threads:
  * <ul>
  * <li>the connection's Tyrus worker runs {@link #onOpen}, the message handlers, {@link #onError}
- *     and the server's close; it feeds request bodies to the current {@link Exchange} and may
- *     block there (backpressure), which stalls this connection only (see {@link Dialer});</li>
- * <li>one relay worker per exchange calls the {@link ResponseSink} methods;</li>
+ *     and the server's close; it starts each {@link Exchange} and feeds it the request body, and
+ *     may block there (a name look-up, backpressure), which stalls this connection only (see
+ *     {@link Dialer});</li>
+ * <li>the exchange calls the {@link ResponseSink} methods from the worker, a Jetty thread or a
+ *     relay worker, one at a time; only {@link #sendHeadAndBody} may run on Jetty's threads, and it
+ *     never blocks;</li>
  * <li>the pool and the agent call {@link #close}, {@link #checkLiveness} and {@link #isIdle} from
  *     any thread; our own close runs {@link #onClose} on the closing thread.</li>
  * </ul>
@@ -259,22 +263,43 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         }
     }
 
-    /** Two messages in one turn of the send lock: Tyrus writes each message on its own. */
+    /**
+     * Two messages queued in one turn of the send lock, without waiting for them to be written:
+     * Tyrus's asynchronous sends go to the same write queue as its blocking ones, in order, so the
+     * next exchange's messages still leave after these.
+     */
     @Override
-    public void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
+    public void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
         String json = codec.encode(head);
         boolean idle;
         synchronized (sendLock) {
-            send(remote -> remote.sendText(json));
-            // Idle before the body leaves, as in sendBody.
-            synchronized (this) {
-                responseSent = true;
-                idle = becomeIdleIfDone();
+            Session s = current();
+            if (s == null || !s.isOpen()) {
+                return;
             }
-            send(remote -> remote.sendBinary(body, true));
+            try {
+                RemoteEndpoint.Async remote = s.getAsyncRemote();
+                remote.sendText(json, this::written);
+                // Idle before the body leaves, as in sendBody.
+                synchronized (this) {
+                    responseSent = true;
+                    idle = becomeIdleIfDone();
+                }
+                remote.sendBinary(body, this::written);
+            } catch (IllegalStateException closedMeanwhile) {
+                return;
+            }
         }
         if (idle) {
             listener.stateChanged(this);
+        }
+    }
+
+    /** A queued message could not be written: the server can only learn of it by losing the connection. */
+    private void written(SendResult result) {
+        if (!result.isOK()) {
+            LOG.log(System.Logger.Level.WARNING, "sending to {0} failed: {1}", server, String.valueOf(result.getException()));
+            close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "sending the response failed");
         }
     }
 

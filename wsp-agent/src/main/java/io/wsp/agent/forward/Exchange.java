@@ -22,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.Request;
@@ -39,13 +36,16 @@ import org.eclipse.jetty.io.Content;
  * reaches the network: it is answered 403 and its body drained, so the connection stays in step
  * for the next request.
  *
- * <p>Threads: {@link #onBodyFrame} is called by the WebSocket receive thread only; the check and
- * the name look-up are done by a worker of the forwarder's client executor, which then hands the
- * request to Jetty; Jetty's threads send it and call the listeners below, which never block; every send to
- * the sink runs on a worker of the forwarder's relay executor; {@link #cancel} and the deadlines
- * may run on any thread.
+ * <p>Threads: the connection's WebSocket receive thread starts the exchange and calls
+ * {@link #onBodyFrame}; it also checks the destination and looks its name up, which may block, but
+ * it serves this connection only, and the connection serves this exchange only. It then hands the
+ * request to Jetty, whose threads send it and call the listeners below, which never block: a
+ * response sent whole (small, bodiless, or an error of the agent's) is queued on the connection
+ * without waiting, and only a body sent in frames is relayed by a worker of the forwarder's relay
+ * executor (see {@link ResponseRelay}). {@link #cancel} may run on any thread, the deadlines on
+ * Jetty's scheduler.
  */
-public final class Exchange implements ResponseRelay.Outcome {
+public final class Exchange implements ResponseRelay.Outcome, Deadlines.Deadline {
 
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
 
@@ -71,10 +71,12 @@ public final class Exchange implements ResponseRelay.Outcome {
     private enum Phase { CONNECTING, SENDING, AWAITING_HEAD, ANSWERED, CONNECT_TIMED_OUT, REQUEST_TIMED_OUT }
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
-    /** Runs out the connect timeout (TCP and TLS, and any wait for a connection); cancelled once the head is sent. */
-    private volatile ScheduledFuture<?> connectDeadline;
-    /** Runs out the request timeout; cancelled once the head is in. */
-    private volatile ScheduledFuture<?> headDeadline;
+    /**
+     * When the current timed phase runs out ({@link System#nanoTime}): the connect timeout (TCP and
+     * TLS, and any wait for a connection) until the request head is sent, then the request timeout
+     * from the end of the request until the response head; {@link Long#MAX_VALUE} in between and after.
+     */
+    private volatile long expiresAt = Long.MAX_VALUE;
 
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
@@ -99,7 +101,7 @@ public final class Exchange implements ResponseRelay.Outcome {
             refused.body = new RequestBody(Forwarder.REQUEST_BODY_BUFFER, WspProtocol.UNKNOWN_LENGTH);
             refused.body.discard();
             refused.started = true;
-            refused.relayAsync(() -> refused.sendAgentError(e.getMessage()));
+            refused.sendAgentError(e.getMessage());
             return refused;
         }
         // Whatever the server forwarded (the Go server passes the caller's headers on as they are),
@@ -156,22 +158,14 @@ public final class Exchange implements ResponseRelay.Outcome {
         LOG.log(System.Logger.Level.INFO, "request {0} failed: {1} {2}: {3}", requestId(head), head.method, safeUrl(), reason);
     }
 
+    /**
+     * Checks the destination and resolves its host, then hands the request to Jetty, which sends the
+     * body and reads the response at the same time. On the receive thread: handing this to another
+     * thread cost a context switch per request and saved nothing, as nothing else waits for it.
+     */
     private void call(long contentLength) {
         started = true;
         body = new RequestBody(Forwarder.REQUEST_BODY_BUFFER, contentLength);
-        try {
-            forwarder.clientExecutor().execute(() -> perform(contentLength));
-        } catch (RejectedExecutionException shuttingDown) {
-            body.discard();
-            sink.abort("agent shutting down");
-        }
-    }
-
-    /**
-     * Client worker: checks the destination and resolves its host, then hands the request to Jetty,
-     * which sends the body and reads the response at the same time.
-     */
-    private void perform(long contentLength) {
         InetAddress address;
         try {
             address = forwarder.guard().admit(Target.of(head.method, head.url, head.header));
@@ -179,7 +173,7 @@ public final class Exchange implements ResponseRelay.Outcome {
             refuse(e.getMessage());
             return;
         } catch (UnknownHostException e) {
-            relayAsync(() -> relayFailure(e));
+            relayFailure(e);
             return;
         }
         boolean bodiless = contentLength == 0 && BODYLESS_METHODS.contains(head.method);
@@ -190,24 +184,20 @@ public final class Exchange implements ResponseRelay.Outcome {
         } catch (IllegalArgumentException e) {
             // Fixed, secret-free texts ("invalid header value", ...).
             body.discard();
-            relayAsync(() -> sendAgentError(e.getMessage()));
+            sendAgentError(e.getMessage());
             return;
         }
         if (bodiless) {
             body.discard();
         }
-        r.onRequestCommit(committed -> onHeadSent()).onRequestSuccess(sent -> awaitHead(sent));
+        r.onRequestCommit(committed -> onHeadSent()).onRequestSuccess(sent -> awaitHead());
         synchronized (this) {
             if (cancelled) {
                 return;
             }
             request = r;
         }
-        connectDeadline = schedule(forwarder.connectTimeout(), () -> {
-            if (phase.compareAndSet(Phase.CONNECTING, Phase.CONNECT_TIMED_OUT)) {
-                r.abort(new HttpConnectTimeoutException("connect timed out"));
-            }
-        });
+        watchDeadline(forwarder.connectTimeout());
         r.send(new Listener());
     }
 
@@ -216,7 +206,7 @@ public final class Exchange implements ResponseRelay.Outcome {
         body.discard();
         LOG.log(System.Logger.Level.WARNING, "request {0} refused by the agent''s rules: {1} {2}: {3}",
                 requestId(head), head.method, safeUrl(), reason);
-        relayAsync(() -> sendProblem(403, REFUSED_TITLE, REFUSED_DETAIL));
+        sendProblem(403, REFUSED_TITLE, REFUSED_DETAIL);
     }
 
     /**
@@ -225,7 +215,7 @@ public final class Exchange implements ResponseRelay.Outcome {
      */
     private void onHeadSent() {
         if (phase.compareAndSet(Phase.CONNECTING, Phase.SENDING)) {
-            cancel(connectDeadline);
+            cancelDeadlines();
         }
     }
 
@@ -234,22 +224,47 @@ public final class Exchange implements ResponseRelay.Outcome {
      * is not cut short while the API is still reading it. A head that came earlier (full duplex)
      * already moved the phase on.
      */
-    private void awaitHead(Request sent) {
+    private void awaitHead() {
         Duration timeout = forwarder.requestTimeout();
         if (timeout.isZero() || !phase.compareAndSet(Phase.SENDING, Phase.AWAITING_HEAD)) {
             return;
         }
-        headDeadline = schedule(timeout, () -> {
-            if (phase.compareAndSet(Phase.AWAITING_HEAD, Phase.REQUEST_TIMED_OUT)) {
-                sent.abort(requestTimedOut());
-            }
-        });
+        watchDeadline(timeout);
         if (phase.get() != Phase.AWAITING_HEAD) {
-            cancel(headDeadline);
+            cancelDeadlines();
         }
     }
 
-    /** Jetty's events for the response; none blocks: what goes to the sink goes through the relay executor. */
+    private void watchDeadline(Duration timeout) {
+        expiresAt = System.nanoTime() + timeout.toNanos();
+        forwarder.deadlines().watch(this);
+    }
+
+    @Override
+    public long getExpireNanoTime() {
+        return expiresAt;
+    }
+
+    /** Jetty's scheduler: the phase's time is up; the abort fails the call, as its failure reports. */
+    @Override
+    public boolean expire() {
+        if (System.nanoTime() - expiresAt < 0) {
+            // Read before the phase moved on to a later deadline.
+            return false;
+        }
+        Request r;
+        synchronized (this) {
+            r = request;
+        }
+        if (phase.compareAndSet(Phase.CONNECTING, Phase.CONNECT_TIMED_OUT)) {
+            r.abort(new HttpConnectTimeoutException("connect timed out"));
+        } else if (phase.compareAndSet(Phase.AWAITING_HEAD, Phase.REQUEST_TIMED_OUT)) {
+            r.abort(requestTimedOut());
+        }
+        return true;
+    }
+
+    /** Jetty's events for the response; none blocks (see the class comment). */
     private final class Listener implements Response.Listener {
 
         /** Jetty notifies one response's events one at a time, in order. */
@@ -276,61 +291,26 @@ public final class Exchange implements ResponseRelay.Outcome {
 
         @Override
         public void onComplete(Result result) {
+            cancelDeadlines();
             if (relaying) {
                 return;
             }
             if (result.isFailed()) {
-                Throwable failure = result.getFailure();
-                relayAsync(() -> relayFailure(failure));
-            } else {
+                relayFailure(result.getFailure());
+            } else if (!cancelled()) {
                 // A response Jetty completed without a body to read.
-                ResponseHead responseHead = ResponseHeads.of(result.getResponse());
-                relayAsync(() -> sendHeadOnly(responseHead));
+                sink.sendHeadAndBody(ResponseHeads.of(result.getResponse()), ByteBuffer.allocate(0));
             }
         }
     }
 
-    private void sendHeadOnly(ResponseHead responseHead) {
-        if (cancelled()) {
-            return;
-        }
-        try {
-            sink.sendHeadAndBody(responseHead, ByteBuffer.allocate(0));
-        } catch (IOException e) {
-            sink.abort("sending the response failed");
-        }
-    }
-
-    private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-        try {
-            return forwarder.deadlines().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            return null;
-        }
-    }
-
     private void cancelDeadlines() {
-        cancel(connectDeadline);
-        cancel(headDeadline);
-    }
-
-    private static void cancel(ScheduledFuture<?> deadline) {
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
+        expiresAt = Long.MAX_VALUE;
+        forwarder.deadlines().unwatch(this);
     }
 
     private static HttpTimeoutException requestTimedOut() {
         return new HttpTimeoutException("request timed out");
-    }
-
-    private void relayAsync(Runnable task) {
-        try {
-            forwarder.relayExecutor().execute(task);
-        } catch (RejectedExecutionException shuttingDown) {
-            body.discard();
-            sink.abort("agent shutting down");
-        }
     }
 
     /** The call failed before a response head: answers 527 with the reason. */
@@ -383,12 +363,7 @@ public final class Exchange implements ResponseRelay.Outcome {
     private void sendText(int status, String contentType, String text, Map<String, List<String>> headers) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         headers.put("Content-Type", List.of(contentType));
-        try {
-            sink.sendHead(new ResponseHead(status, headers, bytes.length));
-            sink.sendBody(ByteBuffer.wrap(bytes), true);
-        } catch (IOException e) {
-            sink.abort("sending the response failed");
-        }
+        sink.sendHeadAndBody(new ResponseHead(status, headers, bytes.length), ByteBuffer.wrap(bytes));
     }
 
     /** Answers an error of the agent's own as problem+json, as the server answers its own. */

@@ -7,8 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -21,11 +19,11 @@ import org.eclipse.jetty.client.HttpClient;
  * itself (a check could not pin the address it connects to) and sends a whole HTTP/1.1 request body
  * before it reads any response, so an API that echoes a large upload deadlocks it. Thread safe.
  *
- * <p>Threads: Jetty's own pool ({@code wsp-agent-jetty-*}) does all network I/O and calls the
- * exchanges' listeners, which never block; the client executor ({@code wsp-agent-http-*}) checks
- * destinations and looks names up, which may block; the relay executor ({@code wsp-agent-relay-*})
- * makes the blocking WebSocket sends of responses; one timer thread runs the deadlines, whose tasks
- * only abort a request. {@link #close} stops all of them.
+ * <p>Threads: each connection's receive thread checks its destinations and looks names up (see
+ * {@link Exchange}); Jetty's own pool ({@code wsp-agent-jetty-*}) does all network I/O and calls the
+ * exchanges' listeners, which never block; Jetty's scheduler also runs the deadlines, which only
+ * abort a request; the relay executor ({@code wsp-agent-relay-*}) makes the blocking WebSocket sends
+ * of bodies sent in frames. {@link #close} stops all of them.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -35,11 +33,10 @@ public final class Forwarder implements AutoCloseable {
     static final int REQUEST_BODY_BUFFER = 256 * 1024;
 
     private final DestinationGuard guard;
-    private final ExecutorService clientExecutor;
     /** One thread per response in flight, so a slow caller stalls nobody else. */
     private final ExecutorService relayExecutor;
-    private final ScheduledExecutorService deadlines;
     private final HttpClient client;
+    private final Deadlines deadlines;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Traffic traffic = new Traffic();
@@ -64,14 +61,9 @@ public final class Forwarder implements AutoCloseable {
         this.guard = guard;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("wsp-agent-deadline-"));
-        // Nearly every deadline is cancelled: left queued, each would hold its exchange for the
-        // whole timeout (tens of thousands at a few thousand requests a second).
-        timer.setRemoveOnCancelPolicy(true);
-        this.deadlines = timer;
-        this.clientExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-http-"));
         this.relayExecutor = Executors.newCachedThreadPool(daemonThreads("wsp-agent-relay-"));
         this.client = InternalHttpClient.start(connectTimeout, tls);
+        this.deadlines = new Deadlines(client.getScheduler());
     }
 
     /** Starts performing one request; its response goes to {@code sink}. */
@@ -105,12 +97,8 @@ public final class Forwarder implements AutoCloseable {
         return requestTimeout;
     }
 
-    ScheduledExecutorService deadlines() {
+    Deadlines deadlines() {
         return deadlines;
-    }
-
-    ExecutorService clientExecutor() {
-        return clientExecutor;
     }
 
     ExecutorService relayExecutor() {
@@ -120,8 +108,7 @@ public final class Forwarder implements AutoCloseable {
     /** Stops every thread and closes every connection, aborting calls still in flight. */
     @Override
     public void close() {
-        deadlines.shutdownNow();
-        clientExecutor.shutdownNow();
+        deadlines.destroy();
         try {
             client.stop();
         } catch (Exception e) {

@@ -9,17 +9,19 @@ import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.io.Content;
 
 /**
- * Relays one response body from Jetty's content source to a {@link ResponseSink}, demanding the
- * next chunk only once the WebSocket send of the previous one returned, so memory stays constant
- * and a slow caller slows the internal API down rather than filling the agent.
+ * Relays one response body from Jetty's content source to a {@link ResponseSink}.
  *
- * <p>A frame takes what has arrived so far and no more: a bulk body fills frames, a stream (SSE)
- * goes out piece by piece as it comes. The frame that completes an announced length ends the
- * message, and a small body of announced length goes out with its head in one send.
+ * <p>A small body of announced length is gathered and goes out with its head in one call that
+ * never blocks, on the thread Jetty delivers it on. Any other body goes out in frames, and the
+ * next chunk is demanded only once the WebSocket send of the previous one returned, so memory stays
+ * constant and a slow caller slows the internal API down rather than filling the agent: its head
+ * goes out at once, and a frame takes what has arrived so far and no more, so a bulk body fills
+ * frames and a stream (SSE) goes out piece by piece as it comes. The frame that completes an
+ * announced length ends the message.
  *
- * <p>Threads: the sends block, so they run on the forwarder's relay executor, never on Jetty's
- * threads; one step at a time: a step ends by demanding, and Jetty's demand callback submits the
- * next. All fields are touched by the current step only.
+ * <p>Threads: gathering runs on Jetty's threads; frame sends block, so they run on the forwarder's
+ * relay executor, never on Jetty's threads. One step at a time: a step ends by demanding, and
+ * Jetty's demand callback runs or submits the next. All fields are touched by the current step only.
  */
 final class ResponseRelay {
 
@@ -32,32 +34,65 @@ final class ResponseRelay {
         boolean cancelled();
     }
 
+    private final ResponseHead head;
     private final Content.Source source;
     private final ResponseSink sink;
     private final Executor relayExecutor;
     private final Outcome outcome;
     private final long length;
-    /** Sent with the whole body when it is small; null once sent. */
-    private ResponseHead pendingHead;
     private final ByteBuffer frame;
+    private boolean headSent;
     private long relayed;
 
     ResponseRelay(ResponseHead head, Content.Source source, ResponseSink sink, Executor relayExecutor, Outcome outcome) {
+        this.head = head;
         this.source = source;
         this.sink = sink;
         this.relayExecutor = relayExecutor;
         this.outcome = outcome;
         this.length = head.contentLength;
-        this.pendingHead = head;
-        boolean small = isSmall();
         // Sized to the body when it is small: a 64 KiB buffer per small response made the agent's
         // collector run dozens of times a second under load.
-        this.frame = ByteBuffer.allocate(small ? (int) Math.max(length, 1) : WspProtocol.BODY_FRAME_SIZE);
+        this.frame = ByteBuffer.allocate(isSmall() ? (int) Math.max(length, 1) : WspProtocol.BODY_FRAME_SIZE);
     }
 
-    /** Starts relaying on a relay worker. */
+    /** Starts relaying: on the calling Jetty thread for a small body, else on a relay worker. */
     void start() {
-        schedule();
+        if (isSmall()) {
+            gather();
+        } else {
+            schedule();
+        }
+    }
+
+    /** Jetty thread: takes what has arrived of a small body, and sends it with its head once it is all in. */
+    private void gather() {
+        while (true) {
+            if (outcome.cancelled()) {
+                source.fail(new IOException("exchange cancelled"));
+                return;
+            }
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                source.demand(this::gather);
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                fail("response body failed: " + Exchange.reason(chunk.getFailure()));
+                return;
+            }
+            boolean last = chunk.isLast();
+            try {
+                // Jetty ends a body at its Content-Length; a HEAD's or a 304's is shorter.
+                frame.put(chunk.getByteBuffer());
+            } finally {
+                chunk.release();
+            }
+            if (last) {
+                sink.sendHeadAndBody(head, frame.flip());
+                return;
+            }
+        }
     }
 
     private void schedule() {
@@ -72,10 +107,9 @@ final class ResponseRelay {
     /** Relay worker: moves what is available, then demands more or ends the message. */
     private void step() {
         try {
-            if (pendingHead != null && !isSmall()) {
+            if (!headSent) {
                 // The caller learns of a large or endless body at once, before any of it arrived.
-                ResponseHead head = pendingHead;
-                pendingHead = null;
+                headSent = true;
                 sink.sendHead(head);
             }
             while (true) {
@@ -100,7 +134,8 @@ final class ResponseRelay {
                     chunk.release();
                 }
                 if (last) {
-                    end();
+                    // Shorter than announced only for HEAD and 304, whose Content-Length describes another body.
+                    sendFrame(true);
                     return;
                 }
             }
@@ -123,34 +158,15 @@ final class ResponseRelay {
         }
     }
 
-    /**
-     * Nothing more has arrived for now: what is in the frame goes out, unless it may be the last
-     * (the announced length is reached, or the body is small and sent with its head at the end).
-     */
+    /** Nothing more has arrived for now: what is in the frame goes out, unless it completes the announced length. */
     private void sendAvailable() throws IOException {
-        if (frame.position() == 0 || relayed == length || (pendingHead != null && isSmall())) {
+        if (frame.position() == 0 || relayed == length) {
             return;
         }
         sendFrame(false);
     }
 
-    private void end() throws IOException {
-        if (pendingHead != null && isSmall() && relayed == length) {
-            ResponseHead head = pendingHead;
-            pendingHead = null;
-            sink.sendHeadAndBody(head, frame.flip());
-            return;
-        }
-        // Shorter than announced only for HEAD and 304, whose Content-Length describes another body.
-        sendFrame(true);
-    }
-
     private void sendFrame(boolean last) throws IOException {
-        if (pendingHead != null) {
-            ResponseHead head = pendingHead;
-            pendingHead = null;
-            sink.sendHead(head);
-        }
         frame.flip();
         sink.sendBody(frame, last);
         frame.clear();

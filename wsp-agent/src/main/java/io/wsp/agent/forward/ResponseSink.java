@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Where an {@link Exchange} delivers its response: the narrow callback a server connection
- * implements. One exchange calls it from one worker thread at a time (not always the same one), in
- * order: {@link #sendHead} once, then {@link #sendBody} until a call with {@code last == true}; or
- * {@link #abort} at any point.
+ * implements. One exchange calls it from one thread at a time (not always the same one), in
+ * order: either {@link #sendHeadAndBody} once, or {@link #sendHead} once and then {@link #sendBody}
+ * until a call with {@code last == true}; or {@link #abort} at any point.
  */
 public interface ResponseSink {
 
@@ -18,13 +18,18 @@ public interface ResponseSink {
     void sendBody(ByteBuffer frame, boolean last) throws IOException;
 
     /**
-     * The head and the whole body at once, where both are at hand: one write instead of two for
-     * the sender, one read instead of two for the server. The same as {@link #sendHead} followed
-     * by a last {@link #sendBody}.
+     * The head and the whole body at once, where both are at hand (a small body, none, or an error
+     * of the agent's). Never blocks, so Jetty's threads may call it: the messages are queued, and a
+     * failure to send them aborts the connection. {@code body} is the sink's from then on. The
+     * same as {@link #sendHead} followed by a last {@link #sendBody} for sinks that never block.
      */
-    default void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
-        sendHead(head);
-        sendBody(body, true);
+    default void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
+        try {
+            sendHead(head);
+            sendBody(body, true);
+        } catch (IOException e) {
+            abort("sending the response failed");
+        }
     }
 
     /**

@@ -73,7 +73,7 @@ public final class Traffic {
             }
 
             @Override
-            public void sendHeadAndBody(ResponseHead head, ByteBuffer body) throws IOException {
+            public void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
                 int size = body.remaining();
                 sink.sendHeadAndBody(head, body);
                 responses[classOf(head.statusCode)].increment();
