@@ -8,6 +8,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -48,6 +49,10 @@ final class InternalHttpClient {
         threads.setDaemon(true);
 
         HttpClient client = new HttpClient();
+        // Every listener and demand callback of ours returns at once (blocking sends run on the
+        // forwarder's relay workers): the selector thread may run them itself, without handing
+        // each read to a pool thread.
+        client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         client.setExecutor(threads);
         client.setScheduler(new ScheduledExecutorScheduler("wsp-agent-jetty-scheduler", true));
         client.setSslContextFactory(ssl);
