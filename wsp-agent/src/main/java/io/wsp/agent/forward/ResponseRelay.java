@@ -40,6 +40,8 @@ final class ResponseRelay {
     private final Executor relayExecutor;
     private final Outcome outcome;
     private final long length;
+    /** Of announced length, at most a frame: gathered and sent with the head in one call. */
+    private final boolean small;
     private final ByteBuffer frame;
     private boolean headSent;
     private long relayed;
@@ -51,47 +53,18 @@ final class ResponseRelay {
         this.relayExecutor = relayExecutor;
         this.outcome = outcome;
         this.length = head.contentLength;
+        this.small = length >= 0 && length <= WspProtocol.BODY_FRAME_SIZE;
         // Sized to the body when it is small: a 64 KiB buffer per small response made the agent's
         // collector run dozens of times a second under load.
-        this.frame = ByteBuffer.allocate(isSmall() ? (int) Math.max(length, 1) : WspProtocol.BODY_FRAME_SIZE);
+        this.frame = ByteBuffer.allocate(small ? (int) Math.max(length, 1) : WspProtocol.BODY_FRAME_SIZE);
     }
 
     /** Starts relaying: on the calling Jetty thread for a small body, else on a relay worker. */
     void start() {
-        if (isSmall()) {
-            gather();
+        if (small) {
+            step();
         } else {
             schedule();
-        }
-    }
-
-    /** Jetty thread: takes what has arrived of a small body, and sends it with its head once it is all in. */
-    private void gather() {
-        while (true) {
-            if (outcome.cancelled()) {
-                source.fail(new IOException("exchange cancelled"));
-                return;
-            }
-            Content.Chunk chunk = source.read();
-            if (chunk == null) {
-                source.demand(this::gather);
-                return;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                fail("response body failed: " + Exchange.reason(chunk.getFailure()));
-                return;
-            }
-            boolean last = chunk.isLast();
-            try {
-                // Jetty ends a body at its Content-Length; a HEAD's or a 304's is shorter.
-                frame.put(chunk.getByteBuffer());
-            } finally {
-                chunk.release();
-            }
-            if (last) {
-                sink.sendHeadAndBody(head, frame.flip());
-                return;
-            }
         }
     }
 
@@ -104,10 +77,14 @@ final class ResponseRelay {
         }
     }
 
-    /** Relay worker: moves what is available, then demands more or ends the message. */
+    /**
+     * Moves what is available, then demands more or ends the message: a small body is only
+     * gathered (never blocking, on Jetty's thread) until it is all in; any other goes out in frames
+     * (blocking, on a relay worker).
+     */
     private void step() {
         try {
-            if (!headSent) {
+            if (!small && !headSent) {
                 // The caller learns of a large or endless body at once, before any of it arrived.
                 headSent = true;
                 sink.sendHead(head);
@@ -119,8 +96,12 @@ final class ResponseRelay {
                 }
                 Content.Chunk chunk = source.read();
                 if (chunk == null) {
-                    sendAvailable();
-                    source.demand(this::schedule);
+                    if (small) {
+                        source.demand(this::step);
+                    } else {
+                        sendAvailable();
+                        source.demand(this::schedule);
+                    }
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
@@ -134,8 +115,7 @@ final class ResponseRelay {
                     chunk.release();
                 }
                 if (last) {
-                    // Shorter than announced only for HEAD and 304, whose Content-Length describes another body.
-                    sendFrame(true);
+                    end();
                     return;
                 }
             }
@@ -145,7 +125,11 @@ final class ResponseRelay {
         }
     }
 
-    /** Copies {@code data} into frames, sending each that fills up, except the one that may end the body. */
+    /**
+     * Copies {@code data} into frames, sending each that fills up, except the one that may end the
+     * body. A small body's frame holds all of it: Jetty ends a body at its Content-Length (a
+     * HEAD's or a 304's is shorter).
+     */
     private void take(ByteBuffer data) throws IOException {
         while (data.hasRemaining()) {
             if (!frame.hasRemaining()) {
@@ -166,14 +150,19 @@ final class ResponseRelay {
         sendFrame(false);
     }
 
+    private void end() throws IOException {
+        if (small) {
+            sink.sendHeadAndBody(head, frame.flip());
+        } else {
+            // Shorter than announced only for HEAD and 304, whose Content-Length describes another body.
+            sendFrame(true);
+        }
+    }
+
     private void sendFrame(boolean last) throws IOException {
         frame.flip();
         sink.sendBody(frame, last);
         frame.clear();
-    }
-
-    private boolean isSmall() {
-        return length >= 0 && length <= WspProtocol.BODY_FRAME_SIZE;
     }
 
     private void fail(String reason) {

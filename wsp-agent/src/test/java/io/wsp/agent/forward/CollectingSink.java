@@ -16,6 +16,10 @@ final class CollectingSink implements ResponseSink {
     final ByteArrayOutputStream body = new ByteArrayOutputStream();
     volatile int frames;
     volatile String abortReason;
+    /** The thread that sent the response whole, or null when it went out head first. */
+    volatile String sentWholeBy;
+    /** The thread that sent the head alone, or null. */
+    volatile String sentHeadBy;
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final CompletableFuture<String> firstChunk = new CompletableFuture<>();
     final CompletableFuture<String> aborted = new CompletableFuture<>();
@@ -23,6 +27,14 @@ final class CollectingSink implements ResponseSink {
     @Override
     public void sendHead(ResponseHead head) {
         this.head = head;
+        sentHeadBy = Thread.currentThread().getName();
+    }
+
+    @Override
+    public void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
+        this.head = head;
+        sentWholeBy = Thread.currentThread().getName();
+        sendBody(body, true);
     }
 
     @Override

@@ -196,6 +196,33 @@ class ForwarderTest {
     }
 
     @Test
+    void aSmallBodyGoesOutWithItsHeadInOneCallFromJettysThread() throws Exception {
+        CollectingSink sink = new CollectingSink();
+
+        forwarder.start(head("GET", base + "/hello", 0), sink).onBodyFrame(ByteBuffer.allocate(0), true);
+
+        sink.awaitDone();
+        assertEquals("hello GET", sink.bodyText());
+        assertNull(sink.sentHeadBy);
+        assertTrue(sink.sentWholeBy.startsWith("wsp-agent-jetty"), sink.sentWholeBy);
+    }
+
+    @Test
+    void aBodyLargerThanAFrameGoesOutHeadFirstInFramesFromARelayWorker() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        byte[] body = new byte[3 * WspProtocol.BODY_FRAME_SIZE];
+
+        Exchange exchange = forwarder.start(head("POST", base + "/echo", body.length), sink);
+        exchange.onBodyFrame(ByteBuffer.wrap(body), true);
+
+        sink.awaitDone();
+        assertEquals(body.length, sink.body.size());
+        assertNull(sink.sentWholeBy);
+        assertTrue(sink.sentHeadBy.startsWith("wsp-agent-relay"), sink.sentHeadBy);
+        assertTrue(sink.frames >= 3, "frames: " + sink.frames);
+    }
+
+    @Test
     void postBodyGoesOutWithItsContentLength() throws Exception {
         CollectingSink sink = new CollectingSink();
         byte[] body = new byte[3 * WspProtocol.BODY_FRAME_SIZE + 17];
