@@ -11,7 +11,7 @@ SERVER_JAR=wsp-it/target/payara-micro.jar
 WAR=wsp-server-war/target/wsp.war
 AGENT_JAR=wsp-agent/target/wsp-agent.jar
 # The container the tunnel's server runs in: payara (Payara Micro) or wildfly (the distribution
-# wsp-it unpacks and configures with wildfly-config/wsp.cli when it is packaged).
+# wsp-it unpacks and configures with wildfly-config/wsp.cli before its integration tests).
 CONTAINER=${WSP_BENCH_CONTAINER:-payara}
 case $CONTAINER in
   payara) CONTEXT= ;;
@@ -32,15 +32,17 @@ cpu_busy_pct() {
   awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
 }
 
-# The unpacked WildFly, if wsp-it was packaged (its version is the parent pom's wildfly.version).
+# The unpacked WildFly, if wsp-it got that far (its version is the parent pom's wildfly.version).
 wildfly_home() { local d; for d in wsp-it/target/wildfly-*/; do [[ -f $d/jboss-modules.jar ]] && echo "${d%/}" && return; done; }
 
 ensure_built() {
-  local f
+  local f goal=package
+  # wsp-it unpacks and configures WildFly before its integration tests, which -DskipTests skips.
+  [[ -n ${WILDFLY_NEEDED:-} ]] && goal=verify
   for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR" ${WILDFLY_NEEDED:+"$(wildfly_home)/jboss-modules.jar"}; do
     if [[ ! -f $f ]]; then
-      echo "building (mvn -B -q package -DskipTests)..."
-      mvn -B -q package -DskipTests
+      echo "building (mvn -B -q $goal -DskipTests)..."
+      mvn -B -q "$goal" -DskipTests
       return
     fi
   done
@@ -109,7 +111,7 @@ start_wildfly() {
   shift 2
   for assignment in "$@"; do shown+=("${assignment%%=*}=\$${assignment%%=*}"); done
   home=$(wildfly_home)
-  [[ -n $home ]] || die "no WildFly under wsp-it/target (mvn -B -q package -DskipTests unpacks it)"
+  [[ -n $home ]] || die "no WildFly under wsp-it/target (mvn -B -q verify -DskipTests unpacks it)"
   base=$TMPD/wildfly-$name
   cp -r "$home/standalone" "$base"
   cp "$WAR" "$base/deployments/wsp.war"
