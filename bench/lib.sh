@@ -10,6 +10,15 @@ use_jdk21
 SERVER_JAR=wsp-it/target/payara-micro.jar
 WAR=wsp-server-war/target/wsp.war
 AGENT_JAR=wsp-agent/target/wsp-agent.jar
+# The container the tunnel's server runs in: payara (Payara Micro) or wildfly (the distribution
+# wsp-it unpacks and configures with wildfly-config/wsp.cli before its integration tests).
+CONTAINER=${WSP_BENCH_CONTAINER:-payara}
+case $CONTAINER in
+  payara) CONTEXT= ;;
+  # WildFly gives a WAR the context root of its name.
+  wildfly) CONTEXT=/wsp ;;
+  *) echo "WSP_BENCH_CONTAINER must be payara or wildfly, not $CONTAINER" >&2; exit 2 ;;
+esac
 
 die() { echo "$(basename "$0" .sh): $*" >&2; exit 1; }
 
@@ -23,12 +32,17 @@ cpu_busy_pct() {
   awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
 }
 
+# The unpacked WildFly, if wsp-it got that far (its version is the parent pom's wildfly.version).
+wildfly_home() { local d; for d in wsp-it/target/wildfly-*/; do [[ -f $d/jboss-modules.jar ]] && echo "${d%/}" && return; done; }
+
 ensure_built() {
-  local f
-  for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR"; do
+  local f goal=package
+  # wsp-it unpacks and configures WildFly before its integration tests, which -DskipTests skips.
+  [[ -n ${WILDFLY_NEEDED:-} ]] && goal=verify
+  for f in "$SERVER_JAR" "$WAR" "$AGENT_JAR" ${WILDFLY_NEEDED:+"$(wildfly_home)/jboss-modules.jar"}; do
     if [[ ! -f $f ]]; then
-      echo "building (mvn -B -q package -DskipTests)..."
-      mvn -B -q package -DskipTests
+      echo "building (mvn -B -q $goal -DskipTests)..."
+      mvn -B -q "$goal" -DskipTests
       return
     fi
   done
@@ -67,11 +81,57 @@ start_api() {
   API_PID=$!; pids+=("$API_PID")
 }
 
-# Starts Payara Micro with wsp.war on SERVER_PORT, its environment given as NAME=value arguments
+# Starts the CONTAINER with wsp.war on SERVER_PORT, its environment given as NAME=value arguments
 # (values never printed: CMD_SERVER names them as $NAME). Sets SERVER_PID and CMD_SERVER.
 start_server() {
-  start_payara . java "$SERVER_PORT" server "$@"
-  SERVER_PID=$PAYARA_PID; CMD_SERVER=$PAYARA_CMD
+  if [[ $CONTAINER == wildfly ]]; then
+    start_wildfly "$SERVER_PORT" server "$@"
+    SERVER_PID=$WILDFLY_PID; CMD_SERVER=$WILDFLY_CMD
+  else
+    start_payara . java "$SERVER_PORT" server "$@"
+    SERVER_PID=$PAYARA_PID; CMD_SERVER=$PAYARA_CMD
+  fi
+}
+
+# The server's name and version, from its log.
+server_version() {
+  if [[ $CONTAINER == wildfly ]]; then
+    grep -om1 'WildFly [0-9][^ ]* ([^)]*)' "$1" || echo "WildFly (version not in $1)"
+  else
+    grep -om1 'Payara Micro[^(]*([^)]*)' "$1" || echo "Payara Micro (version not in $1)"
+  fi
+}
+
+# start_wildfly PORT NAME [NAME=value...]: WildFly (wsp-it's, configured by wildfly-config/wsp.cli)
+# with wsp.war at /wsp, run by our java, on 127.0.0.1:PORT, logging to $LOGS/NAME.log, with a copy
+# of its standalone/ of its own and the same fixed heap as Payara. Sets WILDFLY_PID (the JVM's: its
+# CPU and memory are measured) and WILDFLY_CMD (environment values shown as $NAME).
+start_wildfly() {
+  local port=$1 name=$2 shown=() assignment home base mgmt script_pid
+  shift 2
+  for assignment in "$@"; do shown+=("${assignment%%=*}=\$${assignment%%=*}"); done
+  home=$(wildfly_home)
+  [[ -n $home ]] || die "no WildFly under wsp-it/target (mvn -B -q verify -DskipTests unpacks it)"
+  base=$TMPD/wildfly-$name
+  cp -r "$home/standalone" "$base"
+  cp "$WAR" "$base/deployments/wsp.war"
+  # Its management port, on loopback, must be free too.
+  mgmt=$(pick_port "$port" "${API_PORT:-}" "${RELAY_PORT:-}" "${RELAY_PORT2:-}" "${GO_PORT:-}")
+  local args=(-Djboss.server.base.dir="$base" -Djboss.http.port="$port" -Djboss.https.port=0
+    -Djboss.management.http.port="$mgmt" -Djboss.management.https.port=0)
+  WILDFLY_CMD="${shown[*]} JBOSS_JAVA_SIZING='-Xms1g -Xmx1g' $home/bin/standalone.sh ${args[*]/$base/<copy of standalone/ with wsp.war in deployments/>}"
+  # In the background, standalone.sh passes a TERM on to the JVM and writes the JVM's pid.
+  env "$@" JAVA_HOME="$JAVA_HOME" JBOSS_JAVA_SIZING="-Xms1g -Xmx1g" LAUNCH_JBOSS_IN_BACKGROUND=1 \
+    JBOSS_PIDFILE="$base/jvm.pid" "$home/bin/standalone.sh" "${args[@]}" >"$LOGS/$name.log" 2>&1 &
+  script_pid=$!; pids+=("$script_pid")
+  local deadline=$((SECONDS + 30))
+  until [[ -s $base/jvm.pid ]]; do
+    kill -0 "$script_pid" 2>/dev/null || die "WildFly exited; see $LOGS/$name.log"
+    ((SECONDS < deadline)) || die "WildFly's JVM did not start in 30 s; see $LOGS/$name.log"
+    sleep 0.2
+  done
+  # Stopped before its script (pids are stopped newest first), so a JVM that hangs is forced too.
+  WILDFLY_PID=$(cat "$base/jvm.pid"); pids+=("$WILDFLY_PID")
 }
 
 # start_payara CHECKOUT JAVA PORT NAME [NAME=value...]: Payara Micro with wsp.war of the checkout

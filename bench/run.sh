@@ -13,6 +13,9 @@
 # With WSP_BENCH_BASELINE set to another wsp checkout whose jars are built (an older commit, say),
 # its tunnel's small-GET cells are measured after ours, once ours is stopped; its Payara Micro and
 # agent run on WSP_BENCH_BASELINE_JAVA (a JDK home or a java binary; default: our java).
+# With WSP_BENCH_CONTAINER=wildfly our server is wsp.war in WildFly (the one wsp-it unpacks and
+# configures with wildfly-config/wsp.cli) instead of Payara Micro, with the same heap; results go
+# to bench/results-wildfly.md (results-wildfly-quick.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +24,7 @@ OPTS=
 case "${1:-}" in
   "") ;;
   --quick) MODE=quick; OPTS=" --quick" ;;
-  -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "unknown option: $1 (use --quick or --help)" >&2; exit 2 ;;
 esac
 
@@ -47,8 +50,10 @@ else
   OUT=bench/results-quick.md
 fi
 
+[[ ${WSP_BENCH_CONTAINER:-payara} == wildfly ]] && WILDFLY_NEEDED=1
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+if [[ $CONTAINER != payara ]]; then OUT=bench/results-$CONTAINER$([[ $MODE == quick ]] && echo -quick).md; fi
 LOGS=bench/logs
 # Made once and reused across runs: writing 1 GiB of random bytes costs seconds on every run.
 BIG_FILE=/tmp/wsp-bench-upload-$BIG.bin
@@ -108,7 +113,7 @@ SERVER_PORT=$(pick_port "$API_PORT")
 RELAY_PORT=$(pick_port "$SERVER_PORT")
 RELAY_PORT2=$(pick_port "$RELAY_PORT")
 API=http://127.0.0.1:$API_PORT
-SERVER=http://127.0.0.1:$SERVER_PORT
+SERVER=http://127.0.0.1:$SERVER_PORT$CONTEXT
 RELAY=http://127.0.0.1:$RELAY_PORT
 GO_SERVER_BIN=${WSP_BENCH_GO_SERVER:-}
 GO_CLIENT_BIN=${WSP_BENCH_GO_CLIENT:-}
@@ -140,8 +145,8 @@ wait_for "$API/small" "$API_PID" "the API stand-in" "$LOGS/api.log" 60
 wait_for "$SERVER/status" "$SERVER_PID" "the wsp server" "$LOGS/server.log" 120
 
 # The agent refuses every destination unless allowed: this one may call the API stand-in only.
-CMD_AGENT="WSP_SECRET_KEY=\$SECRET java -Xmx128m -jar $AGENT_JAR --server ws://127.0.0.1:$SERVER_PORT/register --id bench --pool-idle 64 --pool-max 128 --allow '^${API//./\\.}/'"
-WSP_SECRET_KEY=$SECRET java -Xmx128m -jar "$AGENT_JAR" --server "ws://127.0.0.1:$SERVER_PORT/register" \
+CMD_AGENT="WSP_SECRET_KEY=\$SECRET java -Xmx128m -jar $AGENT_JAR --server ws://127.0.0.1:$SERVER_PORT$CONTEXT/register --id bench --pool-idle 64 --pool-max 128 --allow '^${API//./\\.}/'"
+WSP_SECRET_KEY=$SECRET java -Xmx128m -jar "$AGENT_JAR" --server "ws://127.0.0.1:$SERVER_PORT$CONTEXT/register" \
   --id bench --pool-idle 64 --pool-max 128 --allow "^${API//./\\.}/" >"$LOGS/agent.log" 2>&1 &
 AGENT_PID=$!; pids+=("$AGENT_PID")
 wait_for "$SERVER/health/ready" "$AGENT_PID" "the agent's registration" "$LOGS/agent.log" 60
@@ -382,7 +387,6 @@ fi
 # --- report ------------------------------------------------------------------------------------
 # Our processes are idle now (a few % of timers): more than that is someone else's load.
 BUSY_AFTER=$(cpu_busy_pct)
-payara_version() { grep -om1 'Payara Micro[^(]*([^)]*)' "$1" || echo "Payara Micro (version not in $1)"; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "—"; else printf "%.2f", a / b }'; }
 rows=()
@@ -450,14 +454,14 @@ echo "runtime ${RUNTIME}s"
   echo "- Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
   echo "- Java: $(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $(curl --version | head -1 | cut -d' ' -f1-2)"
   # The jars are reused when present, so the commit alone may not be what ran: give their age too.
-  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC'); $(payara_version "$LOGS/server.log")"
+  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC'); $(server_version "$LOGS/server.log")"
   if [[ -n $BASE_DIR ]]; then
-    echo "- Baseline wsp: commit $BASE_COMMIT of $BASE_DIR; wsp.war built $(date -u -r "$BASE_DIR/$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$BASE_DIR/$AGENT_JAR" '+%H:%M UTC'); $(payara_version "$LOGS/baseline-server.log"); Java: $("$BASE_JAVA" -version 2>&1 | head -1)"
+    echo "- Baseline wsp: commit $BASE_COMMIT of $BASE_DIR; wsp.war built $(date -u -r "$BASE_DIR/$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$BASE_DIR/$AGENT_JAR" '+%H:%M UTC'); $(CONTAINER=payara server_version "$LOGS/baseline-server.log"); Java: $("$BASE_JAVA" -version 2>&1 | head -1)"
   fi
   echo "- Runtime of bench/run.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell after warm-up at 64 connections: ${WARM_TUNNEL}s tunnel (req/s per 10 s: ${R[warm-tunnel.curve]})${BASE_DIR:+, ${WARM_TUNNEL}s baseline tunnel (req/s per 10 s: ${R[warm-baseline.curve]:-})}, ${WARM_DIRECT}s direct${GO:+ and Go wsp}"
   echo "- CPU busy (all cores) with nothing measured running: ${BUSY_BEFORE}% before start, ${BUSY_AFTER}% after the cells (our idle JVMs included); more than ~10% means another load shared the machine"
   echo
-  echo "Everything ran on this one machine over loopback: wrk/curl, Payara Micro, the agent and the API share its CPUs."
+  echo "Everything ran on this one machine over loopback: wrk/curl, $([[ $CONTAINER == wildfly ]] && echo WildFly || echo Payara Micro), the agent and the API share its CPUs."
   echo "MB = 10^6 bytes. Tunnel / direct below 1 means slower for req/s and MB/s, above 1 means slower for latency."
   if [[ -n ${GO:-} ]]; then
     echo "Rows \"Go wsp in Direct\" put the Go wsp (root-gg/wsp: its server and agent, the same pool sizes) in the Direct column, measured in this run."

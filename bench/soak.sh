@@ -32,6 +32,7 @@ WARMUP=20
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+[[ $CONTAINER == payara ]] || die "runs on Payara Micro only (WSP_BENCH_CONTAINER=wildfly is for bench/run.sh)"
 LOGS=bench/logs/soak
 OUT=bench/soak-results.md
 mkdir -p "$LOGS"

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -244,7 +245,7 @@ class HostileIT {
     }
 
     @Test
-    void aStreamedBodyOverTheLimitIs413AndItsAgentConnectionIsClosed() throws Exception {
+    void aStreamedBodyOverTheLimitIs413() throws Exception {
         for (HttpClient caller : callers()) {
             HttpResponse<String> atLimit = caller.send(wsp.request(api.url("/upload"))
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(MAX_BODY_BYTES))).build(),
@@ -252,13 +253,33 @@ class HostileIT {
             assertEquals(200, atLimit.statusCode(), atLimit.body());
             assertTrue(atLimit.body().startsWith(MAX_BODY_BYTES + " "), atLimit.body());
 
-            HttpResponse<String> over = caller.send(wsp.request(api.url("/upload"))
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(2L * MAX_BODY_BYTES))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertProblem(over, 413, "Request body too large", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            assertProblem(sendOverTheLimit(caller), 413, "Request body too large",
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            assertGoodAgentServes();
+        }
+    }
+
+    /**
+     * The agent hears that its connection closed mid-body and abandons the internal call. Not on
+     * WildFly (wsp-it/pom.xml): Undertow sends no close frame while a message it is sending is
+     * unfinished, so the agent waits until the connection times out (README, "Deploy to an
+     * existing application server").
+     */
+    @Test
+    @Tag("close-during-a-message")
+    void aStreamedBodyOverTheLimitClosesItsAgentConnection() throws Exception {
+        for (HttpClient caller : callers()) {
+            assertEquals(413, sendOverTheLimit(caller).statusCode());
             assertEquals("upload", api.awaitBrokenTransfer(), "the agent abandoned the internal call");
             assertGoodAgentServes();
         }
+    }
+
+    /** An upload of unknown length (no Content-Length), twice the limit. */
+    private HttpResponse<String> sendOverTheLimit(HttpClient caller) throws IOException, InterruptedException {
+        return caller.send(wsp.request(api.url("/upload"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> TestData.stream(2L * MAX_BODY_BYTES))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Callers over HTTP/1.1 and over HTTP/2 (cleartext upgrade): the container treats unread bodies differently. */

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real HTTP server standing in for the internal API behind the agent, on an ephemeral loopback
@@ -57,6 +59,7 @@ public final class InternalApi implements AutoCloseable {
     private final BlockingQueue<String> requestsHeld = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> brokenTransfers = new LinkedBlockingQueue<>();
     private final AtomicInteger requestsSeen = new AtomicInteger();
+    private final AtomicLong downloadBytesSent = new AtomicLong();
     private final BlockingQueue<Boolean> uploadsStarted = new LinkedBlockingQueue<>();
     /** Named gates: a test that leaves one closed cannot hold up another test's requests. */
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
@@ -87,6 +90,11 @@ public final class InternalApi implements AutoCloseable {
     /** Requests that reached the API so far, whatever their path: a refused request never counts. */
     public int requestsSeen() {
         return requestsSeen.get();
+    }
+
+    /** Bytes of {@code /download} bodies written to the agent so far (the socket took them). */
+    public long downloadBytesSent() {
+        return downloadBytesSent.get();
     }
 
     public void releaseNextEvent() {
@@ -197,7 +205,13 @@ public final class InternalApi implements AutoCloseable {
             return;
         }
         ex.sendResponseHeaders(200, q.containsKey("chunked") ? 0 : (size == 0 ? -1 : size));
-        try (OutputStream out = ex.getResponseBody()) {
+        try (OutputStream out = new FilterOutputStream(ex.getResponseBody()) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                downloadBytesSent.addAndGet(len);
+            }
+        }) {
             TestData.write(size, out);
         } catch (IOException e) {
             brokenTransfers.add("download");

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -139,7 +140,7 @@ class TunnelIT {
             assertEquals(200, r.statusCode(), method);
             assertEquals(method, r.headers().firstValue("X-Echo-Method").orElseThrow());
             assertEquals(body, r.body(), method);
-            assertEquals("text/plain; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("text/plain;charset=utf-8", MediaTypes.compact(r.headers().firstValue("Content-Type").orElseThrow()));
             assertEquals(String.valueOf(body.getBytes(StandardCharsets.UTF_8).length),
                     r.headers().firstValue("X-Echo-Content-length").orElseThrow(),
                     "a body of known length reaches the internal API with its Content-Length");
@@ -234,7 +235,13 @@ class TunnelIT {
         }
     }
 
+    /**
+     * Not on WildFly (wsp-it/pom.xml): Undertow hands a partial message's data to the endpoint
+     * only as its buffer fills or the message ends, so small events wait (README, "Deploy to an
+     * existing application server").
+     */
     @Test
+    @Tag("prompt-partial-messages")
     void serverSentEventsReachTheCallerOneByOne() throws Exception {
         agent("sse", 1, 2);
         HttpResponse<InputStream> r = wsp.client.send(wsp.request(api.url("/sse?events=3")).build(),

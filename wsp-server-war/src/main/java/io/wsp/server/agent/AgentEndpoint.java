@@ -57,9 +57,9 @@ public class AgentEndpoint {
         session.setMaxIdleTimeout(-1);
         // Heads are whole text messages; containers' default text buffers are as small as 8 KiB.
         session.setMaxTextMessageBufferSize(WspProtocol.MAX_TEXT_MESSAGE);
-        // Bodies arrive in fragments; containers that cut fragments to their binary buffer then
-        // deliver a full body frame in one piece.
-        session.setMaxBinaryMessageBufferSize(WspProtocol.BODY_FRAME_SIZE);
+        // The binary buffer size is left at the container's default: a body is one binary message
+        // of any length, taken in pieces (onBinary), and Undertow applies this size to the whole
+        // of a message even then (a 64 KiB one cut every larger body, closing with 1009).
         socket = new SessionWebSocket(session);
         handshake = HandshakeConfigurator.of(session);
         if (handshake == null) {

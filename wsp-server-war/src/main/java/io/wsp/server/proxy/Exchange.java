@@ -188,6 +188,7 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             // agent connection either way.
             LOG.log(System.Logger.Level.WARNING, "request {0}: {1}", requestId, e.getMessage());
             fail(HttpServletResponse.SC_BAD_REQUEST, "Request body incomplete", e.getMessage());
+            endShortBody(c);
             c.close(WspProtocol.CLOSE_REQUEST_ABORTED, "request body incomplete");
             return;
         } catch (IOException | RuntimeException e) {
@@ -202,6 +203,24 @@ final class Exchange implements ResponseReceiver, AsyncListener {
             responseDeadline = timers.schedule(() -> responseHeadTimedOut(c), responseTimeout);
             if (responseHead != null) {
                 responseDeadline.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Ends a body of known length that stopped short, before the close that follows: Undertow
+     * (WildFly) sends no close frame while a message it is sending is unfinished, so the agent
+     * would wait for the rest until the connection times out. The agent fails a body shorter than
+     * its Content-Length, so the internal API never sees it complete. A body of unknown length is
+     * not ended: there a short end would look whole.
+     */
+    private void endShortBody(AgentConnection c) {
+        if (head.contentLength > 0) {
+            try {
+                c.sendBinary(EMPTY, true);
+            } catch (IOException | RuntimeException e) {
+                // The connection is broken already; the close that follows ends it either way.
+                LOG.log(System.Logger.Level.DEBUG, "request {0}: ending the short body failed: {1}", requestId, e.toString());
             }
         }
     }
