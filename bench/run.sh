@@ -53,7 +53,10 @@ fi
 [[ ${WSP_BENCH_CONTAINER:-payara} == wildfly ]] && WILDFLY_NEEDED=1
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-if [[ $CONTAINER != payara ]]; then OUT=bench/results-$CONTAINER$([[ $MODE == quick ]] && echo -quick).md; fi
+if [[ $CONTAINER != payara ]]; then
+  OUT=bench/results-$CONTAINER.md
+  [[ $MODE == quick ]] && OUT=bench/results-$CONTAINER-quick.md
+fi
 LOGS=bench/logs
 # Made once and reused across runs: writing 1 GiB of random bytes costs seconds on every run.
 BIG_FILE=/tmp/wsp-bench-upload-$BIG.bin
