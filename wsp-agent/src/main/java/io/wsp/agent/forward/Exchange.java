@@ -45,7 +45,7 @@ import org.eclipse.jetty.io.Content;
  * executor (see {@link ResponseRelay}). {@link #cancel} may run on any thread, the deadlines on
  * Jetty's scheduler.
  */
-public final class Exchange implements ResponseRelay.Outcome, Deadlines.Deadline {
+public final class Exchange implements ResponseRelay.Outcome {
 
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
 
@@ -71,12 +71,8 @@ public final class Exchange implements ResponseRelay.Outcome, Deadlines.Deadline
     private enum Phase { CONNECTING, SENDING, AWAITING_HEAD, ANSWERED, CONNECT_TIMED_OUT, REQUEST_TIMED_OUT }
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
-    /**
-     * When the current timed phase runs out ({@link System#nanoTime}): the connect timeout (TCP and
-     * TLS, and any wait for a connection) until the request head is sent, then the request timeout
-     * from the end of the request until the response head; {@link Long#MAX_VALUE} in between and after.
-     */
-    private volatile long expiresAt = Long.MAX_VALUE;
+    /** The current timed phase, as the forwarder's {@link Deadlines} watch it. */
+    private final PhaseDeadline deadline = new PhaseDeadline();
 
     // Guarded by this: what cancel() must reach.
     private boolean cancelled;
@@ -236,22 +232,12 @@ public final class Exchange implements ResponseRelay.Outcome, Deadlines.Deadline
     }
 
     private void watchDeadline(Duration timeout) {
-        expiresAt = System.nanoTime() + timeout.toNanos();
-        forwarder.deadlines().watch(this);
-    }
-
-    @Override
-    public long getExpireNanoTime() {
-        return expiresAt;
+        deadline.expiresAt = System.nanoTime() + timeout.toNanos();
+        forwarder.deadlines().watch(deadline);
     }
 
     /** Jetty's scheduler: the phase's time is up; the abort fails the call, as its failure reports. */
-    @Override
-    public boolean expire() {
-        if (System.nanoTime() - expiresAt < 0) {
-            // Read before the phase moved on to a later deadline.
-            return false;
-        }
+    private void timedOut() {
         Request r;
         synchronized (this) {
             r = request;
@@ -261,7 +247,33 @@ public final class Exchange implements ResponseRelay.Outcome, Deadlines.Deadline
         } else if (phase.compareAndSet(Phase.AWAITING_HEAD, Phase.REQUEST_TIMED_OUT)) {
             r.abort(requestTimedOut());
         }
-        return true;
+    }
+
+    /** A class of its own, so the deadline's callbacks are not part of the exchange's API. */
+    private final class PhaseDeadline implements Deadlines.Deadline {
+
+        /**
+         * When the current timed phase runs out ({@link System#nanoTime}): the connect timeout (TCP
+         * and TLS, and any wait for a connection) until the request head is sent, then the request
+         * timeout from the end of the request until the response head; {@link Long#MAX_VALUE} in
+         * between and after.
+         */
+        volatile long expiresAt = Long.MAX_VALUE;
+
+        @Override
+        public long getExpireNanoTime() {
+            return expiresAt;
+        }
+
+        @Override
+        public boolean expire() {
+            if (System.nanoTime() - expiresAt < 0) {
+                // Read before the phase moved on to a later deadline.
+                return false;
+            }
+            timedOut();
+            return true;
+        }
     }
 
     /** Jetty's events for the response; none blocks (see the class comment). */
@@ -305,8 +317,8 @@ public final class Exchange implements ResponseRelay.Outcome, Deadlines.Deadline
     }
 
     private void cancelDeadlines() {
-        expiresAt = Long.MAX_VALUE;
-        forwarder.deadlines().unwatch(this);
+        deadline.expiresAt = Long.MAX_VALUE;
+        forwarder.deadlines().unwatch(deadline);
     }
 
     private static HttpTimeoutException requestTimedOut() {
