@@ -159,6 +159,9 @@ class FaultIT {
 
             victim.kill();
 
+            // The caller sends nothing more: the 502 must not wait for the servlet's body read,
+            // which ends only at the container's 30 s read timeout.
+            socket.setSoTimeout(10_000);
             String head = readHead(socket.getInputStream());
             assertTrue(head.startsWith("HTTP/1.1 502 "), head);
             assertTrue(head.toLowerCase().contains("content-type: application/problem+json"), head);

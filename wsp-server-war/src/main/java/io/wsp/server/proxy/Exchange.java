@@ -564,6 +564,9 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         this.status = status;
         try {
             Problem.send(response, status, title, detail);
+            // Now, not at complete(): that waits for the request thread, which may be blocked
+            // reading a body the caller stopped sending when the agent went away.
+            response.flushBuffer();
         } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not send {0} to the caller: {1}", status, e.getMessage());
         }
