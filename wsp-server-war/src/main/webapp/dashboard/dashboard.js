@@ -90,6 +90,13 @@
     });
     $('no-agents').hidden = status.agents.length > 0;
 
+    var limits = $('limits');
+    limits.textContent = '';
+    status.webSocket.limits.forEach(function (limit) {
+      limits.appendChild(document.createElement('li')).textContent = status.webSocket.implementation + ': ' + limit;
+    });
+    limits.hidden = status.webSocket.limits.length === 0;
+
     var s = status.security;
     text($('security'), 'caller auth: ' + s.callerAuth + ' (' + s.callerKeys + ' keys) · agent auth: '
       + (s.agentAuth ? 'on' : 'OFF') + ' · admin key: ' + (s.adminKey ? 'on' : 'off') + ' · refused: '

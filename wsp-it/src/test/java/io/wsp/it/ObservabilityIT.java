@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsp.agent.Agent;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -176,6 +177,30 @@ class ObservabilityIT {
         assertEquals(1, totals.getInt("agents"));
         assertEquals(0, totals.getInt("waiting"));
         assertTrue(totals.getJsonNumber("requests").longValue() >= 5, totals.toString());
+    }
+
+    /**
+     * The container's WebSocket implementation and what it cannot do (wsp-it/pom.xml names the
+     * container): nothing on Payara's Tyrus, the three Undertow limits on WildFly.
+     */
+    @Test
+    void statusNamesTheWebSocketImplementationAndWhatItCannotDo() throws Exception {
+        JsonObject webSocket = wsp.status().getJsonObject("webSocket");
+        String implementation = webSocket.getString("implementation");
+        List<String> limits = webSocket.getJsonArray("limits").getValuesAs(JsonString::getString);
+        switch (System.getProperty("arquillian.launch")) {
+            case "payara-micro" -> {
+                assertTrue(implementation.startsWith("org.glassfish.tyrus."), implementation);
+                assertEquals(List.of(), limits);
+            }
+            case "wildfly" -> {
+                assertTrue(implementation.startsWith("io.undertow."), implementation);
+                assertEquals(List.of("no backpressure", "partial messages arrive in 16 KiB pieces",
+                                "no close frame during an unfinished message"),
+                        limits.stream().map(l -> l.substring(0, l.indexOf(':'))).toList());
+            }
+            default -> throw new AssertionError("unknown container " + System.getProperty("arquillian.launch"));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.wsp.server.admin;
 
+import io.wsp.server.agent.WebSocketLimits;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
@@ -107,21 +108,36 @@ public final class StatusReport {
         }
     }
 
+    /** The container's WebSocket implementation, and what it cannot do of what wsp relies on. */
+    public static final class WebSocket {
+        public String implementation;
+        public List<String> limits;
+
+        static WebSocket of(WebSocketLimits limits) {
+            WebSocket w = new WebSocket();
+            w.implementation = limits.implementation();
+            w.limits = limits.limits();
+            return w;
+        }
+    }
+
     public String version;
     public Instant startedAt;
     public long uptimeSeconds;
     public List<Agent> agents;
     public Totals totals;
     public Security security;
+    public WebSocket webSocket;
 
     /** {@code traffic} holds every agent seen since start; an agent not in it has carried nothing yet. */
     static StatusReport of(ServerInfo server, List<PoolStatus> pools, int waiting, Map<String, AgentTraffic> traffic,
-                           Security security) {
+                           Security security, WebSocket webSocket) {
         StatusReport report = new StatusReport();
         report.version = server.version();
         report.startedAt = server.startedAt();
         report.uptimeSeconds = server.uptime().toSeconds();
         report.security = security;
+        report.webSocket = webSocket;
         report.agents = pools.stream().map(p -> Agent.of(p, traffic.getOrDefault(p.agentId(), AgentTraffic.NONE))).toList();
         Totals t = new Totals();
         t.agents = pools.size();

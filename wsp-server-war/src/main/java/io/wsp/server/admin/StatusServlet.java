@@ -1,5 +1,6 @@
 package io.wsp.server.admin;
 
+import io.wsp.server.agent.WebSocketLimits;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
@@ -46,6 +47,9 @@ public class StatusServlet extends HttpServlet {
     @Inject
     transient ServerSettings settings;
 
+    @Inject
+    transient WebSocketLimits webSocketLimits;
+
     private transient Jsonb jsonb;
 
     @Override
@@ -59,7 +63,8 @@ public class StatusServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         StatusReport.Security security = StatusReport.Security.of(callers, agents, counters, settings.adminKey() != null);
-        jsonb.toJson(StatusReport.of(server, registry.status(), registry.waiting(), traffic.byAgent(), security),
+        jsonb.toJson(StatusReport.of(server, registry.status(), registry.waiting(), traffic.byAgent(), security,
+                StatusReport.WebSocket.of(webSocketLimits)),
                 response.getWriter());
     }
 
