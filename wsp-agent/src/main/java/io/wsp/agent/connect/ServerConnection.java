@@ -21,6 +21,8 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One WebSocket connection to a wsp server, serving one request at a time: the Tyrus endpoint of
@@ -269,38 +271,53 @@ final class ServerConnection extends Endpoint implements ResponseSink {
      * next exchange's messages still leave after these.
      */
     @Override
-    public void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
+    public CompletionStage<Void> sendHeadAndBody(ResponseHead head, ByteBuffer body) {
         String json = codec.encode(head);
+        CompletableFuture<Void> written = new CompletableFuture<>();
         boolean idle;
         synchronized (sendLock) {
             Session s = current();
             if (s == null || !s.isOpen()) {
-                return;
+                return CompletableFuture.failedFuture(new IOException("connection to " + server + " closed"));
             }
             try {
                 RemoteEndpoint.Async remote = s.getAsyncRemote();
-                remote.sendText(json, this::written);
+                remote.sendText(json, result -> {
+                    if (!result.isOK()) {
+                        writeFailed(result, written);
+                    }
+                });
                 // Idle before the body leaves, as in sendBody.
                 synchronized (this) {
                     responseSent = true;
                     idle = becomeIdleIfDone();
                 }
-                remote.sendBinary(body, this::written);
+                remote.sendBinary(body, result -> {
+                    if (result.isOK()) {
+                        written.complete(null);
+                    } else {
+                        writeFailed(result, written);
+                    }
+                });
             } catch (IllegalStateException closedMeanwhile) {
-                return;
+                return CompletableFuture.failedFuture(new IOException("connection to " + server + " closed", closedMeanwhile));
             }
         }
         if (idle) {
             listener.stateChanged(this);
         }
+        return written;
     }
 
     /** A queued message could not be written: the server can only learn of it by losing the connection. */
-    private void written(SendResult result) {
-        if (!result.isOK()) {
-            LOG.log(System.Logger.Level.WARNING, "sending to {0} failed: {1}", server, String.valueOf(result.getException()));
-            close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "sending the response failed");
+    private void writeFailed(SendResult result, CompletableFuture<Void> written) {
+        Throwable why = result.getException() != null ? result.getException() : new IOException("sending to " + server + " failed");
+        if (!written.completeExceptionally(why)) {
+            // The head's failure was handled; the body queued behind it failed with it.
+            return;
         }
+        LOG.log(System.Logger.Level.WARNING, "sending to {0} failed: {1}", server, String.valueOf(why));
+        close(CloseCodes.UNEXPECTED_CONDITION.getCode(), "sending the response failed");
     }
 
     @Override

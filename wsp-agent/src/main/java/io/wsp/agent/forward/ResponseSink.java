@@ -3,6 +3,8 @@ package io.wsp.agent.forward;
 import io.wsp.protocol.ResponseHead;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where an {@link Exchange} delivers its response: the narrow callback a server connection
@@ -22,13 +24,18 @@ public interface ResponseSink {
      * of the agent's). Never blocks, so Jetty's threads may call it: the messages are queued, and a
      * failure to send them aborts the connection. {@code body} is the sink's from then on. The
      * same as {@link #sendHead} followed by a last {@link #sendBody} for sinks that never block.
+     *
+     * @return completes once both messages are written, exceptionally when they cannot be (the
+     *     connection was closed, or broke and was aborted)
      */
-    default void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
+    default CompletionStage<Void> sendHeadAndBody(ResponseHead head, ByteBuffer body) {
         try {
             sendHead(head);
             sendBody(body, true);
+            return CompletableFuture.completedFuture(null);
         } catch (IOException e) {
             abort("sending the response failed");
+            return CompletableFuture.failedFuture(e);
         }
     }
 

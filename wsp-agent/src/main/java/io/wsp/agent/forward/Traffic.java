@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -72,13 +73,21 @@ public final class Traffic {
                 }
             }
 
+            /** Counted once written: a response queued on a connection that then broke was cut short. */
             @Override
-            public void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
+            public CompletionStage<Void> sendHeadAndBody(ResponseHead head, ByteBuffer body) {
                 int size = body.remaining();
-                sink.sendHeadAndBody(head, body);
-                responses[classOf(head.statusCode)].increment();
-                responseBytes.add(size);
-                end();
+                return sink.sendHeadAndBody(head, body).whenComplete((written, failed) -> {
+                    if (failed != null) {
+                        if (end()) {
+                            aborted.increment();
+                        }
+                        return;
+                    }
+                    responses[classOf(head.statusCode)].increment();
+                    responseBytes.add(size);
+                    end();
+                });
             }
 
             @Override

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** Records what a connection would send; signals the end of the response. */
@@ -31,10 +32,11 @@ final class CollectingSink implements ResponseSink {
     }
 
     @Override
-    public void sendHeadAndBody(ResponseHead head, ByteBuffer body) {
+    public CompletionStage<Void> sendHeadAndBody(ResponseHead head, ByteBuffer body) {
         this.head = head;
         sentWholeBy = Thread.currentThread().getName();
         sendBody(body, true);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
