@@ -18,7 +18,8 @@ import java.io.IOException;
 
 /**
  * {@code /status}: the server's version and uptime, every connected agent with its connections and
- * traffic, totals, and how callers and agents are authenticated with the refusals so far, as JSON.
+ * traffic, totals, how callers and agents are authenticated with the refusals so far, and the
+ * container's WebSocket implementation with what it cannot do ({@link WebSocketLimits}), as JSON.
  * Behind {@link AdminKeyFilter}.
  */
 @WebServlet(urlPatterns = "/status")
