@@ -154,9 +154,10 @@ start_payara() {
   # A fixed heap: when it could grow, G1 kept 450-600 MB of the 1 GiB committed, Payara's promoted
   # buffers filled it, young collections shrank and grew 10-fold, and req/s at 64 connections
   # swung +-15% with them (see bench/README.md).
-  PAYARA_CMD="${shown[*]} $java -Xms1g -Xmx1g -jar $jar --deploy $war --contextroot / --port $port --nohazelcast --prebootcommandfile <$shown_preboot + listener address=127.0.0.1> --rootdir <temporary directory>"
+  # USE_NO_THREADS: see demo/run.sh.
+  PAYARA_CMD="${shown[*]} $java -Xms1g -Xmx1g -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS -jar $jar --deploy $war --contextroot / --port $port --nohazelcast --prebootcommandfile <$shown_preboot + listener address=127.0.0.1> --rootdir <temporary directory>"
   # --rootdir inside TMPD: Payara's own clean-up of /tmp/payaramicro-rt* at exit is not reliable.
-  env "$@" "$java" -Xms1g -Xmx1g -jar "$jar" --deploy "$war" --contextroot / --port "$port" \
+  env "$@" "$java" -Xms1g -Xmx1g -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS -jar "$jar" --deploy "$war" --contextroot / --port "$port" \
     --nohazelcast --prebootcommandfile "$preboot" --rootdir "$TMPD/payara-$name" >"$LOGS/$name.log" 2>&1 &
   PAYARA_PID=$!; pids+=("$PAYARA_PID")
 }

@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 start_server() {
   # A fresh root directory per start, as Payara Micro does by default.
-  WSP_SECRET_KEY=$SECRET java -Xmx256m -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --nohazelcast \
+  WSP_SECRET_KEY=$SECRET java -Xmx256m -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS -jar "$SERVER_JAR" --deploy "$WAR" --contextroot / --nohazelcast \
     --port "$PORT" --prebootcommandfile payara-config/pre-boot-commands.asadmin \
     --rootdir "$WORK/payara-$1" >>"$WORK/payara.log" 2>&1 &
   SERVER_PID=$!
