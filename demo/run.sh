@@ -25,7 +25,7 @@ stop() {
   echo
   echo "stopping..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  # A JVM stuck in its boot ignores TERM (its shutdown hook waits for the boot): give each 10 s.
+  # A JVM stuck in its boot ignores TERM (its shutdown hook waits for the boot): 10 s, then KILL.
   for _ in $(seq 1 20); do
     alive=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
