@@ -118,6 +118,8 @@ class ObservabilityIT {
         HttpResponse<String> page = get("dashboard/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertEquals(List.of("DENY"), page.headers().allValues("X-Frame-Options"), "the page with the key form is not framed");
+        assertEquals(List.of("frame-ancestors 'none'"), page.headers().allValues("Content-Security-Policy"));
         HttpResponse<String> root = get("");
         assertEquals(302, root.statusCode());
         assertTrue(root.headers().firstValue("Location").orElseThrow().endsWith("/dashboard/"));

@@ -156,6 +156,7 @@ class TunnelIT {
             assertEquals("status " + code + "\n", r.body());
             assertEquals("text/plain", r.headers().firstValue("Content-Type").orElseThrow());
             assertEquals(List.of("internal-api"), r.headers().allValues("Server"), "the API's Server header, alone");
+            assertEquals(List.of(), r.headers().allValues("X-Frame-Options"), "none that the API did not send");
         }
         HttpResponse<String> head = wsp.send(wsp.request(api.url("/download?size=100")).method("HEAD",
                 HttpRequest.BodyPublishers.noBody()).build());
