@@ -253,10 +253,7 @@ final class ServerConnection extends Endpoint implements ResponseSink {
             if (last) {
                 // Idle before the final frame leaves: the server may send the next request the moment
                 // it has it. A new exchange's first send waits for sendLock, so sends never overlap.
-                synchronized (this) {
-                    responseSent = true;
-                    idle = becomeIdleIfDone();
-                }
+                idle = responseSent();
             }
             send(remote -> remote.sendBinary(frame, last));
         }
@@ -276,22 +273,15 @@ final class ServerConnection extends Endpoint implements ResponseSink {
         CompletableFuture<Void> written = new CompletableFuture<>();
         boolean idle;
         synchronized (sendLock) {
-            Session s = current();
-            if (s == null || !s.isOpen()) {
-                return CompletableFuture.failedFuture(new IOException("connection to " + server + " closed"));
-            }
             try {
-                RemoteEndpoint.Async remote = s.getAsyncRemote();
+                RemoteEndpoint.Async remote = openSession().getAsyncRemote();
                 remote.sendText(json, result -> {
                     if (!result.isOK()) {
                         writeFailed(result, written);
                     }
                 });
                 // Idle before the body leaves, as in sendBody.
-                synchronized (this) {
-                    responseSent = true;
-                    idle = becomeIdleIfDone();
-                }
+                idle = responseSent();
                 remote.sendBinary(body, result -> {
                     if (result.isOK()) {
                         written.complete(null);
@@ -299,8 +289,10 @@ final class ServerConnection extends Endpoint implements ResponseSink {
                         writeFailed(result, written);
                     }
                 });
+            } catch (IOException closed) {
+                return CompletableFuture.failedFuture(closed);
             } catch (IllegalStateException closedMeanwhile) {
-                return CompletableFuture.failedFuture(new IOException("connection to " + server + " closed", closedMeanwhile));
+                return CompletableFuture.failedFuture(closedUnderSend(closedMeanwhile));
             }
         }
         if (idle) {
@@ -349,6 +341,12 @@ final class ServerConnection extends Endpoint implements ResponseSink {
     }
 
     /** Idle only when both halves of the exchange are complete. Call holding this. */
+    /** The response went out (or is queued to): idle again if the request body is in too. */
+    private synchronized boolean responseSent() {
+        responseSent = true;
+        return becomeIdleIfDone();
+    }
+
     private boolean becomeIdleIfDone() {
         if (state == State.BUSY && requestBodyReceived && responseSent) {
             state = State.IDLE;
@@ -423,14 +421,23 @@ final class ServerConnection extends Endpoint implements ResponseSink {
      * {@link IllegalStateException}; the sink's callers expect an {@link IOException}.
      */
     private void send(Send send) throws IOException {
-        Session s = current();
-        if (s == null || !s.isOpen()) {
-            throw new IOException("connection closed");
-        }
+        Session s = openSession();
         try {
             send.on(s.getBasicRemote());
         } catch (IllegalStateException e) {
-            throw new IOException("connection closed", e);
+            throw closedUnderSend(e);
         }
+    }
+
+    private Session openSession() throws IOException {
+        Session s = current();
+        if (s == null || !s.isOpen()) {
+            throw new IOException("connection to " + server + " closed");
+        }
+        return s;
+    }
+
+    private IOException closedUnderSend(IllegalStateException e) {
+        return new IOException("connection to " + server + " closed", e);
     }
 }
