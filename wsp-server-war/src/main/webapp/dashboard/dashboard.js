@@ -42,17 +42,51 @@
     return td;
   }
 
-  function poolCell(row, a) {
-    var td = row.insertCell();
-    var bar = td.appendChild(document.createElement('span'));
-    bar.className = 'bar';
-    var max = Math.max(a.total, a.idleSize, 1);
-    [['idle', a.idle], ['busy', a.busy]].forEach(function (part) {
-      var s = bar.appendChild(document.createElement('span'));
+  function bar(parent, idle, busy, max) {
+    var b = parent.appendChild(document.createElement('span'));
+    b.className = 'bar';
+    [['idle', idle], ['busy', busy]].forEach(function (part) {
+      var s = b.appendChild(document.createElement('span'));
       s.className = part[0];
       s.style.width = (100 * part[1] / max) + '%';
     });
+  }
+
+  function poolCell(row, a) {
+    var td = row.insertCell();
+    bar(td, a.idle, a.busy, Math.max(a.total, a.idleSize, 1));
     td.appendChild(document.createTextNode(a.idle + ' / ' + a.busy + ' (' + a.idleSize + ')'));
+  }
+
+  // Other nodes publish no pool size, so a bar is scaled to the agent's open connections.
+  function nodeAgentsCell(row, agents) {
+    var td = row.insertCell();
+    if (agents.length === 0) text(td, '–');
+    agents.forEach(function (a) {
+      var line = td.appendChild(document.createElement('div'));
+      line.className = 'node-agent';
+      bar(line, a.idle, a.busy, Math.max(a.idle + a.busy, 1));
+      line.appendChild(document.createTextNode(a.id + ' ' + a.idle + ' / ' + a.busy));
+      var labels = Object.keys(a.labels).map(function (k) { return k + '=' + a.labels[k]; }).join(', ');
+      if (labels) text(line.appendChild(document.createElement('span')), ' ' + labels).className = 'labels';
+    });
+  }
+
+  function renderCluster(cluster) {
+    $('cluster').hidden = !cluster;
+    if (!cluster) return;
+    var body = $('nodes').tBodies[0];
+    body.textContent = '';
+    cluster.nodes.forEach(function (n) {
+      var row = body.insertRow();
+      row.dataset.node = n.id;
+      var id = cell(row, n.id);
+      if (n.self) text(id.appendChild(document.createElement('span')), 'this node').className = 'self-tag';
+      cell(row, n.url);
+      nodeAgentsCell(row, n.agents);
+      cell(row, n.self ? '–' : n.forwarded, 'num');
+      cell(row, n.self ? '–' : n.forwardErrors, 'num');
+    });
   }
 
   function render(status, seconds) {
@@ -89,6 +123,7 @@
       cell(row, bytes(a.bytesIn) + ' / ' + bytes(a.bytesOut), 'num');
     });
     $('no-agents').hidden = status.agents.length > 0;
+    renderCluster(status.cluster);
 
     var limits = $('limits');
     limits.textContent = '';

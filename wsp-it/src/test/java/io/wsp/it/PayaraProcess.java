@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PayaraProcess implements AutoCloseable {
 
+    /** A single node needs no data grid, and Hazelcast would only slow its boot. */
+    private static final List<String> NO_GRID = List.of("--nohazelcast");
     /** As arquillian.xml allows: a cold boot on a busy 2-core machine. */
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
@@ -61,13 +63,27 @@ final class PayaraProcess implements AutoCloseable {
                                String sslCert) throws IOException, InterruptedException {
         int[] ports = freePorts();
         return launch(workDir, systemProperties, extraPreBootCommands, ports[0],
-                List.of("--sslport", String.valueOf(ports[1]), "--sslcert", sslCert), ports[1]);
+                List.of("--sslport", String.valueOf(ports[1]), "--sslcert", sslCert), ports[1], NO_GRID);
     }
 
     /** Boots Payara with HTTP only, on a port that was free a moment before; returns once the application answers. */
     static PayaraProcess startHttp(Path workDir, Map<String, String> systemProperties)
             throws IOException, InterruptedException {
-        return launch(workDir, systemProperties, List.of(), freePorts()[0], List.of(), 0);
+        return launch(workDir, systemProperties, List.of(), freePorts()[0], List.of(), 0, NO_GRID);
+    }
+
+    /**
+     * Boots one node of a cluster: HTTP on {@code httpPort}, the data grid (Hazelcast) on, with
+     * {@code gridOptions} naming the cluster and its members. Returns once the application answers.
+     */
+    static PayaraProcess startClusterNode(Path workDir, Map<String, String> systemProperties, int httpPort,
+                                          List<String> gridOptions) throws IOException, InterruptedException {
+        return launch(workDir, systemProperties, List.of(), httpPort, List.of(), 0, gridOptions);
+    }
+
+    /** A port free on all interfaces at this moment. */
+    static int freePort() throws IOException {
+        return freePorts()[0];
     }
 
     /**
@@ -85,7 +101,7 @@ final class PayaraProcess implements AutoCloseable {
 
     private static PayaraProcess launch(Path workDir, Map<String, String> systemProperties,
                                         List<String> extraPreBootCommands, int httpPort, List<String> httpsOptions,
-                                        int httpsPort) throws IOException, InterruptedException {
+                                        int httpsPort, List<String> gridOptions) throws IOException, InterruptedException {
         Path properties = workDir.resolve("system.properties");
         Properties p = new Properties();
         p.putAll(systemProperties);
@@ -102,7 +118,8 @@ final class PayaraProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS",
                 "-jar", System.getProperty("wsp.payaraMicroJar", "target/payara-micro.jar"),
                 "--deploy", System.getProperty("wsp.war", "../wsp-server-war/target/wsp.war"), "--contextroot", "/",
-                "--nohazelcast", "--port", String.valueOf(httpPort)));
+                "--port", String.valueOf(httpPort)));
+        command.addAll(gridOptions);
         command.addAll(httpsOptions);
         command.addAll(List.of("--systemproperties", properties.toString(),
                 "--prebootcommandfile", preBoot.toString()));
@@ -183,6 +200,11 @@ final class PayaraProcess implements AutoCloseable {
         try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
             return new int[] {a.getLocalPort(), b.getLocalPort()};
         }
+    }
+
+    /** SIGKILL, as a crashed host or an OOM kill ends it: no undeploy, no goodbye to the grid or the agents. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wsp.server.auth.AuthCounters;
+import io.wsp.server.cluster.PeerClient;
 import io.wsp.server.metrics.TrafficStats;
 import io.wsp.server.registry.AgentRegistry;
 import jakarta.inject.Inject;
@@ -35,13 +36,17 @@ public class MetricsServlet extends HttpServlet {
     @Inject
     transient ServerInfo server;
 
+    @Inject
+    transient PeerClient peers;
+
     /** Set in {@link #init()}, which the container runs before any request, and never changed after. */
     private transient PrometheusRegistry metrics;
     private transient ExpositionFormats formats;
 
     @Override
     public void init() {
-        metrics = ServerMetrics.registry(server, registry::status, registry::waiting, traffic, auth);
+        metrics = ServerMetrics.registry(server, registry::status, registry::waiting, traffic, auth, registry::cluster,
+                peers::forwarded, peers::failed);
         formats = ExpositionFormats.init();
     }
 

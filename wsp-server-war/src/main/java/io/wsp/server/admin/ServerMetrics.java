@@ -10,8 +10,12 @@ import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.metrics.AgentTraffic;
 import io.wsp.server.metrics.DurationHistogram;
 import io.wsp.server.metrics.TrafficStats;
+import io.wsp.server.registry.ClusterStatus;
+import io.wsp.server.registry.NodeState;
 import io.wsp.server.registry.PoolStatus;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -20,15 +24,21 @@ import java.util.function.Supplier;
  * default one, which two deployments loading the library from one place would share. Each family
  * reads the counters the proxy keeps anyway when scraped, so nothing here runs on the request path.
  * Per-agent traffic covers every agent seen since start, so its counters never go backwards when
- * an agent leaves and comes back; requests no agent carried have {@code agent=""}.
+ * an agent leaves and comes back; requests no agent carried have {@code agent=""}. In cluster mode
+ * the {@code wsp_cluster_*} families add the other nodes; a single node has none of them.
  */
 final class ServerMetrics {
 
     private ServerMetrics() {
     }
 
+    /**
+     * {@code cluster} is empty in single-node mode, which a deployment keeps for its life;
+     * {@code forwarded} and {@code forwardErrors} count by node id.
+     */
     static PrometheusRegistry registry(ServerInfo server, Supplier<List<PoolStatus>> pools, IntSupplier waiting,
-                                       TrafficStats traffic, AuthCounters auth) {
+                                       TrafficStats traffic, AuthCounters auth, Supplier<Optional<ClusterStatus>> cluster,
+                                       Supplier<Map<String, Long>> forwarded, Supplier<Map<String, Long>> forwardErrors) {
         PrometheusRegistry registry = new PrometheusRegistry();
         Info.builder().name("wsp_build_info").help("The running wsp server's version; always 1.")
                 .labelNames("version").register(registry).setLabelValues(server.version());
@@ -74,7 +84,38 @@ final class ServerMetrics {
                     c.call(auth.forbiddenCalls(), "forbidden");
                     c.call(auth.refusedAdminCalls(), "admin");
                 }).register(registry);
+        if (cluster.get().isPresent()) {
+            registerCluster(registry, cluster, forwarded, forwardErrors);
+        }
         return registry;
+    }
+
+    /**
+     * This node's own agents are already in {@code wsp_agent_connections}; the others' are counted
+     * as of their last publication. Forward counts keep nodes that left, so they never go backwards.
+     */
+    private static void registerCluster(PrometheusRegistry registry, Supplier<Optional<ClusterStatus>> cluster,
+                                        Supplier<Map<String, Long>> forwarded,
+                                        Supplier<Map<String, Long>> forwardErrors) {
+        GaugeWithCallback.builder().name("wsp_cluster_nodes").help("Live nodes of the cluster, this one included.")
+                .callback(g -> cluster.get().ifPresent(c -> g.call(1 + c.peers().size()))).register(registry);
+        GaugeWithCallback.builder().name("wsp_cluster_agent_connections")
+                .help("Agent connections on the other nodes, by node, agent and state.")
+                .labelNames("node", "agent", "state").callback(g -> cluster.get().ifPresent(c -> {
+                    for (NodeState node : c.peers()) {
+                        for (NodeState.Agent a : node.agents()) {
+                            g.call(a.idle(), node.id(), a.id(), "idle");
+                            g.call(a.busy(), node.id(), a.id(), "busy");
+                        }
+                    }
+                })).register(registry);
+        CounterWithCallback.builder().name("wsp_cluster_forwarded_requests_total")
+                .help("Requests this node forwarded to another, by node.").labelNames("node")
+                .callback(c -> forwarded.get().forEach((node, n) -> c.call(n, node))).register(registry);
+        CounterWithCallback.builder().name("wsp_cluster_forward_errors_total")
+                .help("Forwarded requests that failed between the nodes (refused, reset, node gone), by node.")
+                .labelNames("node")
+                .callback(c -> forwardErrors.get().forEach((node, n) -> c.call(n, node))).register(registry);
     }
 
     /** The library has no histogram read through a callback; its snapshot is built from ours instead. */

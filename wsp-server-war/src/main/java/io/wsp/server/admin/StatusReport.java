@@ -5,13 +5,15 @@ import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.metrics.AgentTraffic;
+import io.wsp.server.registry.ClusterStatus;
+import io.wsp.server.registry.NodeState;
 import io.wsp.server.registry.PoolStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** What {@code /status} answers, as JSON-B writes it. Fields that are null are left out. */
 public final class StatusReport {
@@ -121,6 +123,64 @@ public final class StatusReport {
         }
     }
 
+    /** The nodes of the cluster as this one last saw them; absent in single-node mode. */
+    public static final class Cluster {
+        /** This node's id. */
+        public String node;
+        public String url;
+        /** This node first, then the others. */
+        public List<Node> nodes;
+
+        /** One node and the agents it holds, as of its last publication. */
+        public static final class Node {
+            public String id;
+            public String url;
+            public boolean self;
+            public List<Agent> agents;
+            /** Requests this node forwarded to that one; absent for this node itself. */
+            public Long forwarded;
+            /** Of those, the ones that failed between the two nodes. */
+            public Long forwardErrors;
+        }
+
+        /** One agent's connections on a node. */
+        public static final class Agent {
+            public String id;
+            public Map<String, String> labels;
+            public int idle;
+            public int busy;
+        }
+
+        /** {@code forwarded} and {@code failed} count by node id; a node missing from them has none. */
+        static Cluster of(ClusterStatus status, Map<String, Long> forwarded, Map<String, Long> failed) {
+            Cluster c = new Cluster();
+            c.node = status.self().id();
+            c.url = status.self().url().toString();
+            c.nodes = Stream.concat(Stream.of(node(status.self(), true, null, null)),
+                    status.peers().stream().map(p -> node(p, false, forwarded.getOrDefault(p.id(), 0L),
+                            failed.getOrDefault(p.id(), 0L)))).toList();
+            return c;
+        }
+
+        private static Node node(NodeState state, boolean self, Long forwarded, Long forwardErrors) {
+            Node n = new Node();
+            n.id = state.id();
+            n.url = state.url().toString();
+            n.self = self;
+            n.agents = state.agents().stream().map(a -> {
+                Agent agent = new Agent();
+                agent.id = a.id();
+                agent.labels = a.labels().asMap();
+                agent.idle = a.idle();
+                agent.busy = a.busy();
+                return agent;
+            }).toList();
+            n.forwarded = forwarded;
+            n.forwardErrors = forwardErrors;
+            return n;
+        }
+    }
+
     public String version;
     public Instant startedAt;
     public long uptimeSeconds;
@@ -128,16 +188,21 @@ public final class StatusReport {
     public Totals totals;
     public Security security;
     public WebSocket webSocket;
+    public Cluster cluster;
 
-    /** {@code traffic} holds every agent seen since start; an agent not in it has carried nothing yet. */
+    /**
+     * {@code traffic} holds every agent seen since start; an agent not in it has carried nothing yet.
+     * {@code cluster} is null in single-node mode.
+     */
     static StatusReport of(ServerInfo server, List<PoolStatus> pools, int waiting, Map<String, AgentTraffic> traffic,
-                           Security security, WebSocket webSocket) {
+                           Security security, WebSocket webSocket, Cluster cluster) {
         StatusReport report = new StatusReport();
         report.version = server.version();
         report.startedAt = server.startedAt();
         report.uptimeSeconds = server.uptime().toSeconds();
         report.security = security;
         report.webSocket = webSocket;
+        report.cluster = cluster;
         report.agents = pools.stream().map(p -> Agent.of(p, traffic.getOrDefault(p.agentId(), AgentTraffic.NONE))).toList();
         Totals t = new Totals();
         t.agents = pools.size();

@@ -4,6 +4,7 @@ import io.wsp.server.agent.WebSocketLimits;
 import io.wsp.server.auth.AgentCredentials;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.CallerAuthenticator;
+import io.wsp.server.cluster.PeerClient;
 import io.wsp.server.config.ServerSettings;
 import io.wsp.server.metrics.TrafficStats;
 import io.wsp.server.registry.AgentRegistry;
@@ -19,7 +20,8 @@ import java.io.IOException;
 /**
  * {@code /status}: the server's version and uptime, every connected agent with its connections and
  * traffic, totals, how callers and agents are authenticated with the refusals so far, and the
- * container's WebSocket implementation with what it cannot do ({@link WebSocketLimits}), as JSON.
+ * container's WebSocket implementation with what it cannot do ({@link WebSocketLimits}), and in
+ * cluster mode every node with its agents and the requests forwarded to it, as JSON.
  * Behind {@link AdminKeyFilter}.
  */
 @WebServlet(urlPatterns = "/status")
@@ -51,6 +53,9 @@ public class StatusServlet extends HttpServlet {
     @Inject
     transient WebSocketLimits webSocketLimits;
 
+    @Inject
+    transient PeerClient peers;
+
     private transient Jsonb jsonb;
 
     @Override
@@ -64,8 +69,10 @@ public class StatusServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         StatusReport.Security security = StatusReport.Security.of(callers, agents, counters, settings.adminKey() != null);
+        StatusReport.Cluster cluster = registry.cluster()
+                .map(c -> StatusReport.Cluster.of(c, peers.forwarded(), peers.failed())).orElse(null);
         jsonb.toJson(StatusReport.of(server, registry.status(), registry.waiting(), traffic.byAgent(), security,
-                StatusReport.WebSocket.of(webSocketLimits)),
+                StatusReport.WebSocket.of(webSocketLimits), cluster),
                 response.getWriter());
     }
 

@@ -120,6 +120,25 @@ public final class SettingsLoader {
                 adminKey == null || adminKey.isEmpty() ? null : KeyDigest.ofKey(adminKey));
     }
 
+    /**
+     * The cluster settings: {@code cluster}, {@code clusterSecret}, {@code clusterUrl},
+     * {@code clusterCacheManager}, each from
+     * its property or environment variable, else the YAML file.
+     */
+    public ClusterSettings loadCluster() {
+        Map<String, Object> file = configFile();
+        boolean enabled = flag(override(file.get("cluster"), "cluster"), "wsp.cluster", false);
+        if (!enabled) {
+            return ClusterSettings.OFF;
+        }
+        Object secret = override(file.get("clustersecret"), "clusterSecret");
+        Object url = override(file.get("clusterurl"), "clusterUrl");
+        Object cacheManager = override(file.get("clustercachemanager"), "clusterCacheManager");
+        return new ClusterSettings(true, secret == null ? null : String.valueOf(secret),
+                url == null ? null : ClusterSettings.baseUrl(String.valueOf(url)),
+                cacheManager == null ? ClusterSettings.DEFAULT_CACHE_MANAGER : String.valueOf(cacheManager));
+    }
+
     /** The setting's property or environment value when set, else {@code fromFile}. */
     private Object override(Object fromFile, String name) {
         String value = setting(name);

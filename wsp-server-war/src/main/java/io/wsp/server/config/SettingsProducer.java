@@ -13,7 +13,8 @@ public class SettingsProducer {
     private static final System.Logger LOG = System.getLogger(SettingsProducer.class.getName());
 
     /** Loads the settings while deploying, so a bad setting fails the deployment, not a request. */
-    void validateAtStart(@Observes @Initialized(ApplicationScoped.class) Object started, ServerSettings settings) {
+    void validateAtStart(@Observes @Initialized(ApplicationScoped.class) Object started, ServerSettings settings,
+                         ClusterSettings cluster) {
         LOG.log(System.Logger.Level.DEBUG, "settings validated");
     }
 
@@ -24,5 +25,14 @@ public class SettingsProducer {
                 .load();
         LOG.log(System.Logger.Level.INFO, "wsp server settings: {0}", settings);
         return settings;
+    }
+
+    @Produces
+    @Singleton
+    ClusterSettings cluster() {
+        ClusterSettings cluster = SettingsLoader.fromSystem(SettingsProducer.class.getClassLoader()::getResourceAsStream)
+                .loadCluster();
+        LOG.log(System.Logger.Level.INFO, "wsp cluster settings: {0}", cluster);
+        return cluster;
     }
 }

@@ -39,6 +39,7 @@ public class GracefulShutdown implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         draining.start();
+        registry.leave();
         Duration grace = settings.shutdownGrace();
         int busy = busy();
         LOG.log(System.Logger.Level.INFO, "stopping: new requests refused, {0} in flight get up to {1} ms",

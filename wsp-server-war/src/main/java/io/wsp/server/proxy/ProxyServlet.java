@@ -1,6 +1,10 @@
 package io.wsp.server.proxy;
 
 import io.wsp.protocol.Greeting;
+import io.wsp.server.cluster.PeerClient;
+import io.wsp.server.cluster.PeerHeaders;
+import io.wsp.server.config.ClusterSettings;
+import io.wsp.server.registry.PeerNode;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.Labels;
 import io.wsp.protocol.RequestHead;
@@ -22,20 +26,29 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@code /request}: authenticates the caller, validates its destination and hands the request to
- * an {@link Exchange}, which carries it over an agent connection. Every HTTP method is forwarded.
- * Every request, refused or carried, ends in the counters and the {@link AccessLog}.
+ * an {@link Exchange}, which carries it over an agent connection, or in cluster mode to a
+ * {@link PeerRelay} when another node holds the connection that should carry it. Every HTTP method
+ * is forwarded. Every request, refused or carried, ends in the counters and the {@link AccessLog}.
+ *
+ * <p>{@code /cluster/request} is the same for requests another node forwarded: authenticated by
+ * the cluster secret instead of a caller key (the forwarding node checked the caller), carried by
+ * this node's own connections only, never forwarded again.
  */
-@WebServlet(urlPatterns = "/request", asyncSupported = true)
+@WebServlet(urlPatterns = {"/request", "/" + PeerHeaders.PATH}, asyncSupported = true)
 public class ProxyServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(ProxyServlet.class.getName());
+    /** A caller name from another node goes into log lines: nothing that could forge one. */
+    private static final Pattern CALLER_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
 
     @Inject
     transient AgentRegistry registry;
@@ -61,6 +74,12 @@ public class ProxyServlet extends HttpServlet {
     @Inject
     transient AccessLog accessLog;
 
+    @Inject
+    transient ClusterSettings cluster;
+
+    @Inject
+    transient PeerClient peers;
+
     private transient HeadCodec codec;
 
     @Override
@@ -73,6 +92,12 @@ public class ProxyServlet extends HttpServlet {
         String requestId = RequestId.of(request);
         AccessRecord record = new AccessRecord(stats, accessLog, requestId, request.getMethod());
         response.setHeader(RequestId.HEADER, requestId);
+        boolean fromPeer = request.getServletPath().equals("/" + PeerHeaders.PATH);
+        if (fromPeer && !cluster.enabled()) {
+            refuse(request, response, record, HttpServletResponse.SC_NOT_FOUND, "Not found",
+                    "cluster mode is off on this server (wsp.cluster)");
+            return;
+        }
         if (draining.isDraining()) {
             // Another replica, or this one once restarted, can take it: worth retrying.
             response.setHeader("Retry-After", "1");
@@ -90,13 +115,29 @@ public class ProxyServlet extends HttpServlet {
                     "the request's header section is larger than " + settings.maxHeaderBytes() + " bytes");
             return;
         }
-        Caller caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
-                request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
-        if (caller == null) {
-            unauthenticated(request, response, record);
-            return;
+        Caller caller;
+        if (fromPeer) {
+            if (!PeerHeaders.secretMatches(cluster, request.getHeader(PeerHeaders.SECRET))) {
+                counters.callUnauthenticated();
+                LOG.log(System.Logger.Level.WARNING, "request {0} from {1} refused: wrong or missing cluster secret",
+                        requestId, request.getRemoteAddr());
+                refuse(request, response, record, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized",
+                        "this endpoint is for the nodes of a wsp cluster: " + PeerHeaders.SECRET + " must be the cluster secret");
+                return;
+            }
+            caller = null;
+            String name = request.getHeader(PeerHeaders.CALLER);
+            record.caller((name != null && CALLER_NAME.matcher(name).matches() ? name : "unknown") + " via node "
+                    + nodeName(request.getHeader(PeerHeaders.NODE)));
+        } else {
+            caller = callers.authenticate(request.getHeader(CallerAuthenticator.AUTHORIZATION_HEADER),
+                    request.getHeader(CallerAuthenticator.API_KEY_HEADER)).orElse(null);
+            if (caller == null) {
+                unauthenticated(request, response, record);
+                return;
+            }
+            record.caller(caller.name());
         }
-        record.caller(caller.name());
         String destination;
         try {
             destination = Destination.parse(request.getHeader(WspProtocol.DESTINATION_HEADER));
@@ -119,15 +160,18 @@ public class ProxyServlet extends HttpServlet {
                     WspProtocol.AGENT_SELECTOR_HEADER + ": " + e.getMessage());
             return;
         }
-        RequestHead head = RequestHeads.from(request, received, destination, requestId, caller.credentialHeader());
+        RequestHead head = fromPeer ? RequestHeads.fromPeer(request, received, destination, requestId)
+                : RequestHeads.from(request, received, destination, requestId, caller.credentialHeader());
         Optional<String> denied = settings.rules().deniedReason(head.method, destination, head.header);
         if (denied.isPresent()) {
             refuse(request, response, record, HttpServletResponse.SC_FORBIDDEN, "Destination forbidden", denied.get());
             return;
         }
         try {
-            agentId = caller.agent(agentId);
-            caller.checkDestination(head.method, destination, head.header);
+            if (caller != null) {
+                agentId = caller.agent(agentId);
+                caller.checkDestination(head.method, destination, head.header);
+            }
         } catch (ForbiddenException e) {
             counters.callForbidden();
             LOG.log(System.Logger.Level.WARNING, "request {0} from {1}: caller {2} refused: {3}", requestId,
@@ -146,8 +190,26 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
-        new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(),
-                new AgentSelector(agentId, selector));
+        AgentSelector agents = new AgentSelector(agentId, selector);
+        Optional<PeerNode> peer = fromPeer ? Optional.empty() : registry.peerFor(agents);
+        if (peer.isPresent()) {
+            Map<String, String> routing = new LinkedHashMap<>();
+            routing.put(WspProtocol.DESTINATION_HEADER, destination);
+            if (agentId != null) {
+                routing.put(WspProtocol.AGENT_HEADER, agentId);
+            }
+            if (!selector.isEmpty()) {
+                routing.put(WspProtocol.AGENT_SELECTOR_HEADER, request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
+            }
+            new PeerRelay(async, head, record, timers.executor(), peers).start(peer.get(), routing, caller.name());
+            return;
+        }
+        new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(), agents);
+    }
+
+    /** The forwarding node's id, for the log: its own, or a placeholder when it sent none that fits. */
+    private static String nodeName(String id) {
+        return id != null && CALLER_NAME.matcher(id).matches() ? id : "?";
     }
 
     /** Says the same for a missing and a wrong key, so a guess learns nothing. */

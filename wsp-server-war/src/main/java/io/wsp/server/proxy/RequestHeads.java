@@ -1,5 +1,6 @@
 package io.wsp.server.proxy;
 
+import io.wsp.server.cluster.PeerHeaders;
 import io.wsp.protocol.ProxyHeaders;
 import io.wsp.protocol.RequestHead;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,6 +28,8 @@ final class RequestHeads {
                             String requestId, String credentialHeader) {
         Set<String> skip = new HashSet<>(Set.of("host", "content-length", "x-forwarded-for", "x-forwarded-proto",
                 "x-forwarded-host", RequestId.HEADER.toLowerCase(Locale.ROOT)));
+        // A caller's own copy of the cluster headers must never reach a node or an agent.
+        skip.addAll(PeerHeaders.ALL);
         if (credentialHeader != null) {
             skip.add(credentialHeader.toLowerCase(Locale.ROOT));
         }
@@ -40,6 +43,21 @@ final class RequestHeads {
         if (host != null) {
             headers.put("X-Forwarded-Host", List.of(host));
         }
+        headers.put(RequestId.HEADER, List.of(requestId));
+        return new RequestHead(request.getMethod(), destination, headers, contentLength(request));
+    }
+
+    /**
+     * The head of a request another node forwarded: that node built its headers as the agent gets
+     * them (forwarding headers and request id included), so they are taken as they are, minus
+     * wsp's own and the cluster's.
+     */
+    static RequestHead fromPeer(HttpServletRequest request, Map<String, List<String>> received, String destination,
+                                String requestId) {
+        Map<String, List<String>> headers = ProxyHeaders.forwardable(received);
+        headers.keySet().removeIf(name -> PeerHeaders.ALL.contains(name.toLowerCase(Locale.ROOT))
+                || name.equalsIgnoreCase("host") || name.equalsIgnoreCase("content-length")
+                || name.equalsIgnoreCase(RequestId.HEADER));
         headers.put(RequestId.HEADER, List.of(requestId));
         return new RequestHead(request.getMethod(), destination, headers, contentLength(request));
     }

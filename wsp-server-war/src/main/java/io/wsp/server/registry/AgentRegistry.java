@@ -3,6 +3,7 @@ package io.wsp.server.registry;
 import io.wsp.server.agent.AgentConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,4 +37,22 @@ public interface AgentRegistry {
 
     /** Requests waiting for an idle connection now. */
     int waiting();
+
+    /**
+     * The node of the cluster that should carry a request this node's own connections cannot
+     * serve at once; empty when this node takes it (waiting for a connection if need be), and
+     * always in single-node mode.
+     */
+    default Optional<PeerNode> peerFor(AgentSelector selector) {
+        return Optional.empty();
+    }
+
+    /** The node is stopping: the other nodes of the cluster stop sending it requests now. */
+    default void leave() {
+    }
+
+    /** Every node of the cluster as this node last saw them, itself first; empty in single-node mode. */
+    default Optional<ClusterStatus> cluster() {
+        return Optional.empty();
+    }
 }

@@ -23,12 +23,12 @@ public record AgentSelector(String agentId, Labels labels) {
         return new AgentSelector(agentId, Labels.NONE);
     }
 
-    boolean matches(String id, Labels agentLabels) {
+    public boolean matches(String id, Labels agentLabels) {
         return (agentId == null || agentId.equals(id)) && agentLabels.includes(labels);
     }
 
     /** For the caller's 503: what was asked for that nobody could serve. */
-    String describe() {
+    public String describe() {
         if (agentId == null) {
             return labels.isEmpty() ? "no agent is connected" : "no connected agent has labels " + labels;
         }

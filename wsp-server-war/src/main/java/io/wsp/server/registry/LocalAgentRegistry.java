@@ -191,6 +191,22 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
+    /** Whether an agent {@code selector} matches is connected here, and whether one has an idle connection now. */
+    public Availability availability(AgentSelector selector) {
+        synchronized (lock) {
+            Availability found = Availability.NONE;
+            for (AgentPool pool : pools.values()) {
+                if (selector.matches(pool.agentId, pool.labels)) {
+                    if (!pool.idle.isEmpty()) {
+                        return Availability.IDLE;
+                    }
+                    found = Availability.BUSY;
+                }
+            }
+            return found;
+        }
+    }
+
     /** Whether any connected agent could serve {@code selector}. Caller holds lock. */
     private boolean anyMatch(AgentSelector selector) {
         return pools.values().stream().anyMatch(p -> selector.matches(p.agentId, p.labels));

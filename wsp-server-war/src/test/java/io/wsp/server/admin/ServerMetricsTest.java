@@ -10,13 +10,18 @@ import io.wsp.protocol.Labels;
 import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.metrics.LocalTrafficStats;
 import io.wsp.server.metrics.RequestOutcome;
+import io.wsp.server.registry.ClusterStatus;
+import io.wsp.server.registry.NodeState;
 import io.wsp.server.registry.PoolStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ServerMetricsTest {
@@ -27,7 +32,7 @@ class ServerMetricsTest {
     private final List<PoolStatus> pools = new ArrayList<>();
     private int waiting;
     private final PrometheusRegistry registry = ServerMetrics.registry(server, () -> List.copyOf(pools), () -> waiting,
-            stats, auth);
+            stats, auth, Optional::empty, Map::of, Map::of);
 
     private static String text(PrometheusRegistry registry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -174,9 +179,46 @@ class ServerMetricsTest {
     void twoDeploymentsInOneJvmCountApart() throws IOException {
         LocalTrafficStats otherStats = new LocalTrafficStats();
         PrometheusRegistry other = ServerMetrics.registry(new ServerInfo(), List::of, () -> 0, otherStats,
-                new AuthCounters());
+                new AuthCounters(), Optional::empty, Map::of, Map::of);
         carry("a", 200, 1_000_000);
         assertLine(text(), "wsp_requests_total{agent=\"a\",status=\"2xx\"} 1.0");
         assertFalse(text(other).contains("agent=\"a\""), text(other));
+    }
+
+    @Test
+    void aSingleNodeHasNoClusterFamilies() throws IOException {
+        assertFalse(text().contains("wsp_cluster_"), text());
+    }
+
+    @Test
+    void clusterFamiliesCountNodesTheOtherNodesAgentsAndForwards() throws IOException {
+        NodeState self = new NodeState("n1", URI.create("http://10.0.0.1:8080/"),
+                List.of(new NodeState.Agent("a", Labels.NONE, 2, 0)));
+        NodeState peer = new NodeState("n2", URI.create("http://10.0.0.2:8080/"),
+                List.of(new NodeState.Agent("b", Labels.of(Map.of("zone", "eu")), 3, 1)));
+        ClusterStatus cluster = new ClusterStatus(self, List.of(peer));
+        PrometheusRegistry clustered = ServerMetrics.registry(new ServerInfo(), List::of, () -> 0,
+                new LocalTrafficStats(), new AuthCounters(), () -> Optional.of(cluster),
+                () -> Map.of("n2", 5L, "gone", 2L), () -> Map.of("gone", 2L));
+        String text = text(clustered);
+        for (String line : List.of(
+                "# HELP wsp_cluster_nodes Live nodes of the cluster, this one included.",
+                "# TYPE wsp_cluster_nodes gauge",
+                "wsp_cluster_nodes 2.0",
+                "# HELP wsp_cluster_agent_connections Agent connections on the other nodes, by node, agent and state.",
+                "# TYPE wsp_cluster_agent_connections gauge",
+                "wsp_cluster_agent_connections{agent=\"b\",node=\"n2\",state=\"idle\"} 3.0",
+                "wsp_cluster_agent_connections{agent=\"b\",node=\"n2\",state=\"busy\"} 1.0",
+                "# HELP wsp_cluster_forwarded_requests_total Requests this node forwarded to another, by node.",
+                "# TYPE wsp_cluster_forwarded_requests_total counter",
+                "wsp_cluster_forwarded_requests_total{node=\"n2\"} 5.0",
+                "wsp_cluster_forwarded_requests_total{node=\"gone\"} 2.0",
+                "# HELP wsp_cluster_forward_errors_total Forwarded requests that failed between the nodes "
+                        + "(refused, reset, node gone), by node.",
+                "# TYPE wsp_cluster_forward_errors_total counter",
+                "wsp_cluster_forward_errors_total{node=\"gone\"} 2.0")) {
+            assertLine(text, line);
+        }
+        assertFalse(text.contains("node=\"n1\""), text);
     }
 }

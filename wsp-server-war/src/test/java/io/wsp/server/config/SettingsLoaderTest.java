@@ -162,6 +162,52 @@ class SettingsLoaderTest {
         assertEquals("do-not-print", s.secretKey());
     }
 
+    private static ClusterSettings cluster(Map<String, String> props, Map<String, String> env) {
+        return new SettingsLoader(props::get, env::get, path -> null).loadCluster();
+    }
+
+    @Test
+    void clusterModeIsOffByDefaultAndNeedsNothingElse() {
+        assertFalse(cluster(Map.of(), Map.of()).enabled());
+        assertFalse(cluster(Map.of("wsp.cluster", "false"), Map.of("WSP_CLUSTER_URL", "not a url")).enabled());
+    }
+
+    @Test
+    void clusterModeRefusesToStartWithoutASecretOrAUrl() {
+        IllegalArgumentException noSecret = assertThrows(IllegalArgumentException.class,
+                () -> cluster(Map.of("wsp.cluster", "true", "wsp.clusterUrl", "http://10.0.0.5:8080/"), Map.of()));
+        assertTrue(noSecret.getMessage().contains("wsp.clusterSecret"), noSecret.getMessage());
+        IllegalArgumentException shortSecret = assertThrows(IllegalArgumentException.class,
+                () -> cluster(Map.of("wsp.cluster", "true", "wsp.clusterSecret", "short",
+                        "wsp.clusterUrl", "http://10.0.0.5:8080/"), Map.of()));
+        assertTrue(shortSecret.getMessage().contains("at least 16"), shortSecret.getMessage());
+        IllegalArgumentException noUrl = assertThrows(IllegalArgumentException.class,
+                () -> cluster(Map.of("wsp.cluster", "true", "wsp.clusterSecret", "0123456789abcdef"), Map.of()));
+        assertTrue(noUrl.getMessage().contains("wsp.clusterUrl"), noUrl.getMessage());
+        IllegalArgumentException badUrl = assertThrows(IllegalArgumentException.class,
+                () -> cluster(Map.of("wsp.cluster", "true", "wsp.clusterSecret", "0123456789abcdef",
+                        "wsp.clusterUrl", "ftp://node/"), Map.of()));
+        assertTrue(badUrl.getMessage().contains("http://"), badUrl.getMessage());
+    }
+
+    @Test
+    void clusterSettingsComeFromTheEnvironmentOrTheYamlFileAndNeverShowTheSecret() throws Exception {
+        ClusterSettings fromEnv = cluster(Map.of(), Map.of("WSP_CLUSTER", "true",
+                "WSP_CLUSTER_SECRET", "0123456789abcdef-secret", "WSP_CLUSTER_URL", "http://10.0.0.5:8080/wsp"));
+        assertTrue(fromEnv.enabled());
+        assertEquals("0123456789abcdef-secret", fromEnv.secret());
+        assertEquals("http://10.0.0.5:8080/wsp/", fromEnv.url().toString(), "a trailing slash is added");
+        assertEquals("payara/CacheManager", fromEnv.cacheManager(), "Payara's data grid by default");
+        assertFalse(fromEnv.toString().contains("0123456789abcdef-secret"), fromEnv.toString());
+        Path file = dir.resolve("cluster.yaml");
+        Files.writeString(file, "cluster: true\nclusterSecret: from-the-file-0123\nclusterUrl: https://node-2:8181/\n"
+                + "clusterCacheManager: java:global/grid\n");
+        ClusterSettings fromFile = cluster(Map.of("wsp.config", file.toString()), Map.of());
+        assertEquals("from-the-file-0123", fromFile.secret());
+        assertEquals("https://node-2:8181/", fromFile.url().toString());
+        assertEquals("java:global/grid", fromFile.cacheManager());
+    }
+
     private static final String AUTH_YAML = """
             agents:
               - id: a1

@@ -1,0 +1,292 @@
+package io.wsp.server.proxy;
+
+import io.wsp.protocol.HopByHop;
+import io.wsp.protocol.RequestHead;
+import io.wsp.protocol.WspProtocol;
+import io.wsp.server.cluster.PeerClient;
+import io.wsp.server.cluster.PeerHeaders;
+import io.wsp.server.metrics.RequestOutcome;
+import io.wsp.server.registry.PeerNode;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.OutputStreamRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+
+/**
+ * One request forwarded to the node of the cluster that holds a suitable agent connection, over
+ * that node's internal endpoint: the caller's body streams to it on the servlet thread while its
+ * response streams back on a container thread, both at once and in constant memory (Jetty demands
+ * the next piece of the response only once the previous one was written to the caller).
+ *
+ * <p>The other node answers as it would answer the caller, wsp's own errors included, so its
+ * status, headers and body are passed on as they come. Only a failure between the two nodes is
+ * this node's to report: 502 before the response head, an aborted response after it.
+ */
+final class PeerRelay implements AsyncListener {
+
+    private static final System.Logger LOG = System.getLogger(PeerRelay.class.getName());
+    private static final int BUFFER = WspProtocol.BODY_FRAME_SIZE;
+
+    private final AsyncContext async;
+    private final HttpServletResponse response;
+    private final RequestHead head;
+    private final AccessRecord record;
+    private final Executor executor;
+    private final PeerClient client;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final InputStreamResponseListener listener = new InputStreamResponseListener();
+    private volatile Request request;
+    private volatile CallerAbort callerAbort;
+    private volatile long requestBytes;
+    private volatile long bodyBytes;
+
+    PeerRelay(AsyncContext async, RequestHead head, AccessRecord record, Executor executor, PeerClient client) {
+        this.async = async;
+        this.client = client;
+        this.response = (HttpServletResponse) async.getResponse();
+        this.head = head;
+        this.record = record;
+        this.executor = executor;
+    }
+
+    /**
+     * Sends the request to {@code peer}: {@code headers} are the caller's as the agent would get
+     * them, {@code routing} wsp's own (destination, agent, selector), {@code caller} the name the
+     * caller authenticated as.
+     */
+    void start(PeerNode peer, Map<String, String> routing, String caller) {
+        async.addListener(this);
+        Request r = client.newRequest(peer).method(head.method).headers(h -> {
+            for (Map.Entry<String, List<String>> e : head.header.entrySet()) {
+                for (String value : e.getValue()) {
+                    h.add(e.getKey(), value);
+                }
+            }
+            routing.forEach(h::put);
+            h.put(PeerHeaders.CALLER, caller);
+            if (head.contentLength >= 0) {
+                h.put("Content-Length", String.valueOf(head.contentLength));
+            }
+        });
+        OutputStreamRequestContent content = head.contentLength == 0 ? null : new OutputStreamRequestContent(null);
+        if (content != null) {
+            r.body(content);
+        }
+        request = r;
+        LOG.log(System.Logger.Level.DEBUG, "request {0}: forwarded to node {1}", record.requestId(), peer.id());
+        r.send(listener);
+        async.start(() -> relayResponse(peer));
+        if (content != null) {
+            sendBody(content.getOutputStream());
+        }
+    }
+
+    private void sendBody(OutputStream out) {
+        ServletInputStream in;
+        byte[] buffer = new byte[(int) Math.min(BUFFER, head.contentLength > 0 ? head.contentLength : BUFFER)];
+        try {
+            in = async.getRequest().getInputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                requestBytes += n;
+            }
+            out.close();
+        } catch (IOException e) {
+            // Either side: the node failed (the response side reports it) or the caller stopped
+            // sending (the node then sees a short body and answers so, or is aborted here).
+            request.abort(e);
+        }
+    }
+
+    private void relayResponse(PeerNode peer) {
+        Response peerResponse;
+        try {
+            peerResponse = listener.get(Long.MAX_VALUE, TimeUnit.DAYS);
+        } catch (ExecutionException e) {
+            fail(peer, e.getCause());
+            return;
+        } catch (InterruptedException | TimeoutException e) {
+            fail(peer, e);
+            return;
+        }
+        int status = peerResponse.getStatus();
+        boolean bodyless = head.method.equals("HEAD") || status == 204 || status == 304 || status < 200;
+        response.setStatus(status);
+        for (HttpField field : peerResponse.getHeaders()) {
+            if (passedOn(field.getName())) {
+                response.addHeader(field.getName(), field.getValue());
+            }
+        }
+        long length = peerResponse.getHeaders().getLongField("Content-Length");
+        if (length >= 0 && !bodyless) {
+            response.setContentLengthLong(length);
+        }
+        if (!bodyless) {
+            callerAbort = CallerAbort.arm(response);
+        }
+        try (InputStream in = listener.getInputStream()) {
+            ServletOutputStream out = response.getOutputStream();
+            if (length < 0 && !bodyless) {
+                // Unknown length usually means a stream: let the caller see the head now.
+                out.flush();
+            }
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = readQuietly(in, buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                bodyBytes += n;
+                if (in.available() == 0) {
+                    // The node paused (an event stream between events): the caller gets what came.
+                    out.flush();
+                }
+            }
+            if (finished.compareAndSet(false, true)) {
+                record.end(status, requestBytes, bodyBytes, null);
+                async.complete();
+            }
+        } catch (PeerFailedException e) {
+            abort(peer, status, e.getCause());
+        } catch (IOException | IllegalStateException e) {
+            callerGone(e);
+        }
+    }
+
+    /** A read failure is the other node's (or the link's); told apart from a write failure, which is the caller's. */
+    private static int readQuietly(InputStream in, byte[] buffer) throws PeerFailedException {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new PeerFailedException(e);
+        }
+    }
+
+    /** Headers the caller gets: end to end, minus the length (set from the node's) and the id (already set). */
+    private static boolean passedOn(String name) {
+        return !name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase(RequestId.HEADER)
+                && !HopByHop.isHopByHop(name);
+    }
+
+    private void fail(PeerNode peer, Throwable cause) {
+        if (connectFailure(cause)) {
+            client.unreachable(peer);
+        }
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        String reason = reason(cause);
+        LOG.log(System.Logger.Level.WARNING, "request {0}: forwarding to node {1} at {2} failed: {3}", record.requestId(),
+                peer.id(), peer.url(), reason);
+        String error = "Cluster node unreachable: node " + peer.id() + ": " + reason;
+        try {
+            Problem.send(response, HttpServletResponse.SC_BAD_GATEWAY, "Cluster node unreachable",
+                    "the request was forwarded to node " + peer.id() + ", which holds the agent, and failed there: " + reason);
+            response.flushBuffer();
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not send 502 to the caller: {0}", e.getMessage());
+        }
+        record.end(HttpServletResponse.SC_BAD_GATEWAY, requestBytes, 0, error);
+        completeQuietly();
+    }
+
+    /** The node failed after its response head: the caller sees a broken transfer, never a clean short one. */
+    private void abort(PeerNode peer, int status, Throwable cause) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        String reason = reason(cause);
+        LOG.log(System.Logger.Level.WARNING, "request {0}: node {1} failed during the response body: {2}",
+                record.requestId(), peer.id(), reason);
+        record.end(status, requestBytes, bodyBytes, "cluster node " + peer.id() + " failed during the response body: " + reason);
+        if (callerAbort != null) {
+            callerAbort.abort(async, executor);
+        } else {
+            completeQuietly();
+        }
+    }
+
+    private void callerGone(Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "request {0}: caller went away: {1}", record.requestId(), e.toString());
+        Request r = request;
+        if (r != null) {
+            // The node sees its caller go and tells its agent to abort the internal call.
+            r.abort(e);
+        }
+        if (finished.compareAndSet(false, true)) {
+            record.end(RequestOutcome.CALLER_GONE, requestBytes, bodyBytes, null);
+            completeQuietly();
+        }
+    }
+
+    /** Refused or timed out before a connection existed: the node is down or cut off, not just this request. */
+    private static boolean connectFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof SocketTimeoutException || c instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(Throwable t) {
+        return t == null ? "unknown" : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private void completeQuietly() {
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "response already completed: {0}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        record.end(RequestOutcome.CALLER_GONE, requestBytes, bodyBytes, null);
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        callerGone(new IOException("container async timeout"));
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        callerGone(new IOException("caller connection error: " + event.getThrowable()));
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // Not restarted.
+    }
+
+    /** Reading the other node's response failed. */
+    private static final class PeerFailedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PeerFailedException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
