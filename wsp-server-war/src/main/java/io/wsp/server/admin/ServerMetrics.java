@@ -34,7 +34,7 @@ final class ServerMetrics {
 
     /**
      * {@code cluster} is empty in single-node mode, which a deployment keeps for its life;
-     * {@code forwarded} and {@code forwardErrors} count by node id.
+     * {@code forwarded} and {@code forwardErrors} count by node URL, which a restarted node keeps.
      */
     static PrometheusRegistry registry(ServerInfo server, Supplier<List<PoolStatus>> pools, IntSupplier waiting,
                                        TrafficStats traffic, AuthCounters auth, Supplier<Optional<ClusterStatus>> cluster,
@@ -100,20 +100,20 @@ final class ServerMetrics {
         GaugeWithCallback.builder().name("wsp_cluster_nodes").help("Live nodes of the cluster, this one included.")
                 .callback(g -> cluster.get().ifPresent(c -> g.call(1 + c.peers().size()))).register(registry);
         GaugeWithCallback.builder().name("wsp_cluster_agent_connections")
-                .help("Agent connections on the other nodes, by node, agent and state.")
+                .help("Agent connections on the other nodes, by node URL, agent and state.")
                 .labelNames("node", "agent", "state").callback(g -> cluster.get().ifPresent(c -> {
                     for (NodeState node : c.peers()) {
                         for (NodeState.Agent a : node.agents()) {
-                            g.call(a.idle(), node.id(), a.id(), "idle");
-                            g.call(a.busy(), node.id(), a.id(), "busy");
+                            g.call(a.idle(), node.url().toString(), a.id(), "idle");
+                            g.call(a.busy(), node.url().toString(), a.id(), "busy");
                         }
                     }
                 })).register(registry);
         CounterWithCallback.builder().name("wsp_cluster_forwarded_requests_total")
-                .help("Requests this node forwarded to another, by node.").labelNames("node")
+                .help("Requests this node forwarded to another, by node URL.").labelNames("node")
                 .callback(c -> forwarded.get().forEach((node, n) -> c.call(n, node))).register(registry);
         CounterWithCallback.builder().name("wsp_cluster_forward_errors_total")
-                .help("Forwarded requests that failed between the nodes (refused, reset, node gone), by node.")
+                .help("Forwarded requests that failed between the nodes (refused, reset, node gone), by node URL.")
                 .labelNames("node")
                 .callback(c -> forwardErrors.get().forEach((node, n) -> c.call(n, node))).register(registry);
     }

@@ -151,14 +151,14 @@ public final class StatusReport {
             public int busy;
         }
 
-        /** {@code forwarded} and {@code failed} count by node id; a node missing from them has none. */
+        /** {@code forwarded} and {@code failed} count by node URL; a node missing from them has none. */
         static Cluster of(ClusterStatus status, Map<String, Long> forwarded, Map<String, Long> failed) {
             Cluster c = new Cluster();
             c.node = status.self().id();
             c.url = status.self().url().toString();
             c.nodes = Stream.concat(Stream.of(node(status.self(), true, null, null)),
-                    status.peers().stream().map(p -> node(p, false, forwarded.getOrDefault(p.id(), 0L),
-                            failed.getOrDefault(p.id(), 0L)))).toList();
+                    status.peers().stream().map(p -> node(p, false, forwarded.getOrDefault(p.url().toString(), 0L),
+                            failed.getOrDefault(p.url().toString(), 0L)))).toList();
             return c;
         }
 

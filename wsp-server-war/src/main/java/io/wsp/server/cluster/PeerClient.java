@@ -31,6 +31,7 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 public class PeerClient {
 
     private static final System.Logger LOG = System.getLogger(PeerClient.class.getName());
+    static final int MAX_CONNECTIONS_PER_NODE = 4096;
 
     @Inject
     ClusterSettings cluster;
@@ -59,11 +60,13 @@ public class PeerClient {
                 });
         Set<Request> pending = inFlight.computeIfAbsent(peer.id(), id -> ConcurrentHashMap.newKeySet());
         pending.add(request);
-        forwarded.computeIfAbsent(peer.id(), id -> new LongAdder()).increment();
+        // Counted by URL, which outlives the node's id: a restarted node keeps its counters.
+        String node = peer.url().toString();
+        forwarded.computeIfAbsent(node, n -> new LongAdder()).increment();
         request.onComplete(result -> {
             pending.remove(request);
             if (result.isFailed()) {
-                failed.computeIfAbsent(peer.id(), id -> new LongAdder()).increment();
+                failed.computeIfAbsent(node, n -> new LongAdder()).increment();
             }
         });
         return request;
@@ -73,12 +76,12 @@ public class PeerClient {
         return registry instanceof ClusteredAgentRegistry clustered ? clustered.nodeId() : "?";
     }
 
-    /** Requests forwarded so far, by node id. */
+    /** Requests forwarded so far, by node URL. */
     public Map<String, Long> forwarded() {
         return counts(forwarded);
     }
 
-    /** Forwarded requests that failed at the HTTP level (connection refused, reset, aborted), by node id. */
+    /** Forwarded requests that failed at the HTTP level (connection refused, reset, aborted), by node URL. */
     public Map<String, Long> failed() {
         return counts(failed);
     }
@@ -129,7 +132,9 @@ public class PeerClient {
         c.setConnectTimeout(Math.max(1, settings.timeout().toMillis()));
         // A backstop only: a node that dies is dropped from the cluster within seconds, and its requests with it.
         c.setIdleTimeout(settings.bodyIdleTimeout().toMillis());
-        c.setMaxConnectionsPerDestination(settings.maxWaiting() + 1024);
+        // A forwarded request holds its connection for its whole life, streams included: the
+        // callers bound how many there are; this only stops a runaway.
+        c.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_NODE);
         c.setFollowRedirects(false);
         c.setHttpCookieStore(new HttpCookieStore.Empty());
         c.setUserAgentField(null);

@@ -199,26 +199,27 @@ class ServerMetricsTest {
         ClusterStatus cluster = new ClusterStatus(self, List.of(peer));
         PrometheusRegistry clustered = ServerMetrics.registry(new ServerInfo(), List::of, () -> 0,
                 new LocalTrafficStats(), new AuthCounters(), () -> Optional.of(cluster),
-                () -> Map.of("n2", 5L, "gone", 2L), () -> Map.of("gone", 2L));
+                () -> Map.of("http://10.0.0.2:8080/", 5L, "http://10.0.0.3:8080/", 2L),
+                () -> Map.of("http://10.0.0.3:8080/", 2L));
         String text = text(clustered);
         for (String line : List.of(
                 "# HELP wsp_cluster_nodes Live nodes of the cluster, this one included.",
                 "# TYPE wsp_cluster_nodes gauge",
                 "wsp_cluster_nodes 2.0",
-                "# HELP wsp_cluster_agent_connections Agent connections on the other nodes, by node, agent and state.",
+                "# HELP wsp_cluster_agent_connections Agent connections on the other nodes, by node URL, agent and state.",
                 "# TYPE wsp_cluster_agent_connections gauge",
-                "wsp_cluster_agent_connections{agent=\"b\",node=\"n2\",state=\"idle\"} 3.0",
-                "wsp_cluster_agent_connections{agent=\"b\",node=\"n2\",state=\"busy\"} 1.0",
-                "# HELP wsp_cluster_forwarded_requests_total Requests this node forwarded to another, by node.",
+                "wsp_cluster_agent_connections{agent=\"b\",node=\"http://10.0.0.2:8080/\",state=\"idle\"} 3.0",
+                "wsp_cluster_agent_connections{agent=\"b\",node=\"http://10.0.0.2:8080/\",state=\"busy\"} 1.0",
+                "# HELP wsp_cluster_forwarded_requests_total Requests this node forwarded to another, by node URL.",
                 "# TYPE wsp_cluster_forwarded_requests_total counter",
-                "wsp_cluster_forwarded_requests_total{node=\"n2\"} 5.0",
-                "wsp_cluster_forwarded_requests_total{node=\"gone\"} 2.0",
+                "wsp_cluster_forwarded_requests_total{node=\"http://10.0.0.2:8080/\"} 5.0",
+                "wsp_cluster_forwarded_requests_total{node=\"http://10.0.0.3:8080/\"} 2.0",
                 "# HELP wsp_cluster_forward_errors_total Forwarded requests that failed between the nodes "
-                        + "(refused, reset, node gone), by node.",
+                        + "(refused, reset, node gone), by node URL.",
                 "# TYPE wsp_cluster_forward_errors_total counter",
-                "wsp_cluster_forward_errors_total{node=\"gone\"} 2.0")) {
+                "wsp_cluster_forward_errors_total{node=\"http://10.0.0.3:8080/\"} 2.0")) {
             assertLine(text, line);
         }
-        assertFalse(text.contains("node=\"n1\""), text);
+        assertFalse(text.contains("node=\"http://10.0.0.1:8080/\""), text);
     }
 }
