@@ -16,6 +16,7 @@
 # With WSP_BENCH_CONTAINER=wildfly our server is wsp.war in WildFly (the one wsp-it unpacks and
 # configures with wildfly-config/wsp.cli) instead of Payara Micro, with the same heap; results go
 # to bench/results-wildfly.md (results-wildfly-quick.md).
+# Cluster mode (a request forwarded from one node to the agent's) is measured by bench/cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ OPTS=
 case "${1:-}" in
   "") ;;
   --quick) MODE=quick; OPTS=" --quick" ;;
-  -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "unknown option: $1 (use --quick or --help)" >&2; exit 2 ;;
 esac
 
@@ -95,15 +96,6 @@ stop_pids() {
 trap 'exit 130' INT TERM
 
 # --- tools and build ---------------------------------------------------------------------------
-need_command() { # command: installed from the Debian package of the same name when missing
-  command -v "$1" >/dev/null && return
-  local sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
-  echo "installing $1 (Debian package)..."
-  # Only refresh the package lists when the install needs it: apt-get update is slow.
-  $sudo apt-get install -y -o DPkg::Lock::Timeout=120 "$1" >"$LOGS/apt.log" 2>&1 ||
-    { $sudo apt-get update >>"$LOGS/apt.log" 2>&1 && $sudo apt-get install -y -o DPkg::Lock::Timeout=120 "$1" >>"$LOGS/apt.log" 2>&1; } ||
-    die "could not install $1; see $LOGS/apt.log"
-}
 need_command wrk
 need_command socat
 ensure_built
@@ -181,131 +173,24 @@ socat -b 65536 "TCP-LISTEN:$RELAY_PORT2,bind=127.0.0.1,reuseaddr,fork" "TCP:127.
 pids+=("$!")
 wait_for "$RELAY/small" "$!" "the socat relays" "$LOGS/socat.log" 10
 
-# --- measuring helpers -------------------------------------------------------------------------
-declare -A R   # results, keyed "cell.metric"
-CMDS=()        # every measuring command, as run, for results.md
-TICK=$(getconf CLK_TCK)
-
-# Quotes a command for humans to copy: 'single quotes' only where the shell needs them.
-show_cmd() {
-  local a out=()
-  for a; do
-    if [[ $a =~ ^[A-Za-z0-9_./:=@,+-]+$ ]]; then out+=("$a"); else out+=("'${a//\'/\'\\\'\'}'"); fi
-  done
-  echo "${out[*]}"
-}
-
-cpu_ticks() { # utime+stime of a process; fields counted after "(comm)" so a space in comm is harmless
-  sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-
-# run_wrk CELL CONNECTIONS SECONDS tunnel|direct|go|baseline PATH [record]: one wrk run, results
-# into R[CELL.*]; the CPU is that of the path's server and agent (our tunnel's for direct)
-run_wrk() {
-  local cell=$1 conns=$2 secs=$3 via=$4 path=$5 record=${6:-record}
-  local threads=2 s0 a0 s1 a1 line server_pid=${SERVER_PID:-} agent_pid=${AGENT_PID:-}
-  ((conns > 1)) || threads=1
-  local cmd=(wrk "-t$threads" "-c$conns" "-d${secs}s" --latency -s bench/report.lua)
-  if [[ $via == tunnel ]]; then
-    cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$SERVER/request")
-  elif [[ $via == go ]]; then
-    cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$GO/request")
-    server_pid=$GO_SERVER_PID agent_pid=$GO_CLIENT_PID
-  elif [[ $via == baseline ]]; then
-    cmd+=(-H "X-PROXY-DESTINATION: $API$path" "$BASE/request")
-    server_pid=$BASE_SERVER_PID agent_pid=$BASE_AGENT_PID
-  else
-    cmd+=("$API$path")
-  fi
-  [[ $record == record ]] && CMDS+=("$(show_cmd "${cmd[@]}")")
-  s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
-  "${cmd[@]}" >"$LOGS/wrk-$cell.txt" 2>&1 || die "wrk failed; see $LOGS/wrk-$cell.txt"
-  s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
-  line=$(grep '^WRKRESULT' "$LOGS/wrk-$cell.txt") || die "no result from wrk; see $LOGS/wrk-$cell.txt"
-  local kv
-  for kv in ${line#WRKRESULT }; do R[$cell.${kv%%=*}]=${kv#*=}; done
-  R[$cell.rps]=$(awk -v n="${R[$cell.requests]}" -v d="${R[$cell.duration_us]}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
-  R[$cell.mbps]=$(awk -v b="${R[$cell.bytes]}" -v d="${R[$cell.duration_us]}" 'BEGIN { printf "%.1f", b / (d / 1e6) / 1e6 }')
-  # CPU per 10,000 requests: meaningful only for the tunnel, where server and agent do the work.
-  R[$cell.server_cpu]=$(awk -v t=$((s1 - s0)) -v h="$TICK" -v n="${R[$cell.requests]}" 'BEGIN { printf "%.2f", n ? t / h / n * 10000 : 0 }')
-  R[$cell.agent_cpu]=$(awk -v t=$((a1 - a0)) -v h="$TICK" -v n="${R[$cell.requests]}" 'BEGIN { printf "%.2f", n ? t / h / n * 10000 : 0 }')
-  printf '  %-22s %8s req/s  p50 %6.2f ms  p99 %7.2f ms  errors %s/%s\n' "$cell" "${R[$cell.rps]}" \
-    "$(awk -v u="${R[$cell.p50_us]}" 'BEGIN { print u / 1000 }')" "$(awk -v u="${R[$cell.p99_us]}" 'BEGIN { print u / 1000 }')" \
-    "${R[$cell.socket_errors]}" "${R[$cell.status_errors]}"
-}
-
-# warm_up CELL tunnel|direct|go|baseline SECONDS: wrk at 64 connections in windows of up to 10 s; their
-# req/s into R[CELL.curve]
-warm_up() {
-  local cell=$1 via=$2 secs=$3 done=0 window
-  local -a rates=()
-  while ((done < secs)); do
-    window=$((secs - done < 10 ? secs - done : 10))
-    run_wrk "$cell-$done" 64 "$window" "$via" /small norecord >/dev/null
-    rates+=("${R[$cell-$done.rps]}")
-    done=$((done + window))
-  done
-  R[$cell.curve]="${rates[*]}"
-  printf '  %-22s %ss: %s req/s\n' "$cell" "$secs" "${rates[*]}"
-}
-
-# Samples VmRSS (kB) of server and agent every 0.5 s into a file until killed.
-sample_rss() {
-  while :; do
-    echo "$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status") $(awk '/^VmRSS/ { print $2 }' "/proc/$AGENT_PID/status")"
-    sleep 0.5
-  done >"$1"
-}
-
-# transfer CELL down|up tunnel|direct|relay [record]: one BIG-byte body, MB/s and peak RSS into R[CELL.*]
-transfer() {
-  local cell=$1 dir=$2 via=$3 record=${4:-record} url headers=() cmd s0 a0 s1 a1 out sampler
-  if [[ $dir == down ]]; then url="/bytes?size=$BIG"; else url=/upload; fi
+# --- where cells go (see "measuring" in bench/lib.sh) ---------------------------------------------
+# target VIA PATH: tunnel, go and baseline send PATH of the API through a wsp; relay through the two
+# socat relays; direct straight to the API. CPU and memory are those of that wsp's server and agent
+# (our tunnel's for direct and relay).
+target() {
+  local via=$1 path=$2
+  PROCS="server:${SERVER_PID:-} agent:${AGENT_PID:-}"
   case $via in
-    tunnel) headers=(-H "X-PROXY-DESTINATION: $API$url"); url=$SERVER/request ;;
-    relay) url=$RELAY$url ;;
-    *) url=$API$url ;;
+    tunnel) TARGET=(-H "X-PROXY-DESTINATION: $API$path" "$SERVER/request") ;;
+    go) TARGET=(-H "X-PROXY-DESTINATION: $API$path" "$GO/request"); PROCS="server:$GO_SERVER_PID agent:$GO_CLIENT_PID" ;;
+    baseline) TARGET=(-H "X-PROXY-DESTINATION: $API$path" "$BASE/request"); PROCS="server:$BASE_SERVER_PID agent:$BASE_AGENT_PID" ;;
+    relay) TARGET=("$RELAY$path") ;;
+    *) TARGET=("$API$path") ;;
   esac
-  # A download goes to /dev/null (curl counts its bytes): written to a file, the page cache's
-  # copying took as much CPU as the transfer and capped tunnel and direct alike at ~600 MB/s.
-  # An upload's answer is the API's byte count, kept to check.
-  local out_file=/dev/null
-  [[ $dir == up ]] && out_file=$TMPD/body
-  cmd=(curl -sS --max-time 300 -o "$out_file" -w '%{http_code} %{size_download} %{size_upload} %{time_total}' "${headers[@]}")
-  [[ $dir == up ]] && cmd+=(-X POST -T "$BIG_FILE")
-  cmd+=("$url")
-  [[ $record == record ]] && CMDS+=("$(show_cmd "${cmd[@]}" | sed "s|$TMPD/body|<answer file>|")")
-  s0=$(cpu_ticks "$SERVER_PID"); a0=$(cpu_ticks "$AGENT_PID")
-  sample_rss "$TMPD/rss-$cell" & sampler=$!; pids+=("$sampler")
-  out=$("${cmd[@]}") || die "$cell: curl failed: $out"
-  kill "$sampler"; wait "$sampler" 2>/dev/null || true
-  unset 'pids[-1]'  # the sampler, gone: its number may be reused before the script ends
-  s1=$(cpu_ticks "$SERVER_PID"); a1=$(cpu_ticks "$AGENT_PID")
-  read -r code down up secs <<<"$out"
-  [[ $code == 200 ]] || die "$cell: HTTP $code"
-  # A body that is short by even one byte must fail the run, not be timed as a fast transfer.
-  if [[ $dir == down ]]; then
-    [[ $down == "$BIG" ]] || die "$cell: got $down of $BIG bytes"
-  else
-    [[ $up == "$BIG" && $(tr -d '\n' <"$TMPD/body") == "$BIG" ]] || die "$cell: API counted $(cat "$TMPD/body") of $BIG bytes"
-  fi
-  R[$cell.mbps]=$(awk -v b="$BIG" -v t="$secs" 'BEGIN { printf "%.0f", b / t / 1e6 }')
-  R[$cell.server_rss]=$(awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { printf "%.0f", m / 1024 }' "$TMPD/rss-$cell")
-  R[$cell.agent_rss]=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.0f", m / 1024 }' "$TMPD/rss-$cell")
-  # The first sample is the RSS before the body moved: peak minus it is what the transfer cost.
-  R[$cell.server_rss0]=$(awk 'NR == 1 { printf "%.0f", $1 / 1024 }' "$TMPD/rss-$cell")
-  R[$cell.agent_rss0]=$(awk 'NR == 1 { printf "%.0f", $2 / 1024 }' "$TMPD/rss-$cell")
-  R[$cell.server_cpu]=$(awk -v t=$((s1 - s0)) -v h="$TICK" -v b="$BIG" 'BEGIN { printf "%.2f", t / h / (b / 1073741824) }')
-  R[$cell.agent_cpu]=$(awk -v t=$((a1 - a0)) -v h="$TICK" -v b="$BIG" 'BEGIN { printf "%.2f", t / h / (b / 1073741824) }')
-  printf '  %-22s %6s MB/s  in %ss  RSS server %s -> %s MB, agent %s -> %s MB\n' "$cell" "${R[$cell.mbps]}" "$secs" \
-    "${R[$cell.server_rss0]}" "${R[$cell.server_rss]}" "${R[$cell.agent_rss0]}" "${R[$cell.agent_rss]}"
 }
 
 # --- measure -----------------------------------------------------------------------------------
-if [[ ! -f $BIG_FILE || $(stat -c %s "$BIG_FILE") != "$BIG" ]]; then
-  echo "writing $BIG_FILE ($BIG random bytes, once)..."
-  head -c "$BIG" /dev/urandom >"$BIG_FILE.tmp" && mv "$BIG_FILE.tmp" "$BIG_FILE"
-fi
+ensure_big_file
 
 echo "warming up at 64 connections (${WARM_TUNNEL}s tunnel, ${WARM_DIRECT}s direct)..."
 warm_up warm-tunnel tunnel "$WARM_TUNNEL"
@@ -339,23 +224,6 @@ for ((round = 1; round <= BULK_ROUNDS; round++)); do
     transfer "up-$via-$round" up "$via" "$( ((round == 1)) && echo record || echo norecord)"
   done
 done
-# median_round CELL: copies the round with the median MB/s to CELL; peak RSS is the highest of all
-# rounds, CPU the mean, and R[CELL.rounds] lists every round's MB/s
-median_round() {
-  local cell=$1 round rounds=() mid
-  for ((round = 1; round <= BULK_ROUNDS; round++)); do rounds+=("${R[$cell-$round.mbps]} $round"); done
-  mid=$(printf '%s\n' "${rounds[@]}" | sort -n | awk -v n="$BULK_ROUNDS" 'NR == int((n + 1) / 2) { print $2 }')
-  local key
-  for key in mbps server_rss0 agent_rss0; do R[$cell.$key]=${R[$cell-$mid.$key]}; done
-  for key in server_rss agent_rss; do
-    R[$cell.$key]=$(for ((round = 1; round <= BULK_ROUNDS; round++)); do echo "${R[$cell-$round.$key]}"; done | sort -n | tail -1)
-  done
-  for key in server_cpu agent_cpu; do
-    R[$cell.$key]=$(for ((round = 1; round <= BULK_ROUNDS; round++)); do echo "${R[$cell-$round.$key]}"; done |
-      awk '{ s += $1 } END { printf "%.2f", s / NR }')
-  done
-  R[$cell.rounds]=$(for ((round = 1; round <= BULK_ROUNDS; round++)); do echo "${R[$cell-$round.mbps]}"; done | paste -sd' ')
-}
 for via in tunnel direct relay; do
   median_round "down-$via"
   median_round "up-$via"

@@ -121,6 +121,10 @@ public final class ClusterMembership implements AutoCloseable {
     }
 
     private void tick() {
+        if (closed.get()) {
+            // Withdrawn, or about to be: publishing again would bring this node back for 5 s.
+            return;
+        }
         try {
             NodeState state = new NodeState(id, url, localPools.get().stream()
                     .map(p -> new NodeState.Agent(p.agentId(), p.labels(), p.idle(), p.busy())).toList());

@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.client.ContinueProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
@@ -44,6 +47,15 @@ public class PeerClient {
 
     /** Guarded by this; null until the first forwarded request. */
     private HttpClient client;
+    /**
+     * Runs each forwarded response's relay, which blocks on the caller's pace for as long as the
+     * response lasts: threads of their own, so streams never hold the container's request threads.
+     */
+    private final ExecutorService relays = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wsp-peer-relay");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, Set<Request>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> forwarded = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
@@ -74,6 +86,11 @@ public class PeerClient {
 
     private String nodeId() {
         return registry instanceof ClusteredAgentRegistry clustered ? clustered.nodeId() : "?";
+    }
+
+    /** Where forwarded responses are relayed to their callers. */
+    public Executor relayExecutor() {
+        return relays;
     }
 
     /** Requests forwarded so far, by node URL. */
@@ -154,6 +171,7 @@ public class PeerClient {
 
     @PreDestroy
     synchronized void stop() {
+        relays.shutdownNow();
         if (client != null) {
             try {
                 client.stop();

@@ -36,7 +36,7 @@ import org.eclipse.jetty.http.HttpField;
 /**
  * One request forwarded to the node of the cluster that holds a suitable agent connection, over
  * that node's internal endpoint: the caller's body streams to it on the servlet thread while its
- * response streams back on a container thread, both at once and in constant memory (Jetty demands
+ * response streams back on a relay thread, both at once and in constant memory (Jetty demands
  * the next piece of the response only once the previous one was written to the caller).
  *
  * <p>The other node answers as it would answer the caller, wsp's own errors included, so its
@@ -96,7 +96,8 @@ final class PeerRelay implements AsyncListener {
         request = r;
         LOG.log(System.Logger.Level.DEBUG, "request {0}: forwarded to node {1}", record.requestId(), peer.id());
         r.send(listener);
-        async.start(() -> relayResponse(peer));
+        // Not on a container thread: a stream may hold its relay for hours.
+        client.relayExecutor().execute(() -> relayResponse(peer));
         if (content != null) {
             sendBody(content.getOutputStream());
         }
@@ -140,7 +141,8 @@ final class PeerRelay implements AsyncListener {
             }
         }
         long length = peerResponse.getHeaders().getLongField("Content-Length");
-        if (length >= 0 && !bodyless) {
+        if (length >= 0 && !(status == 204 || status == 304 || status < 200)) {
+            // A HEAD's too: it describes the body a GET would get.
             response.setContentLengthLong(length);
         }
         if (!bodyless) {
