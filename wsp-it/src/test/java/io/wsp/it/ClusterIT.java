@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Agent "lone" dials a balanced address ({@link TcpBalancer}) that reaches node 0 while it
  * lives, node 1 after; agent "twin" dials nodes 0 and 1 directly, as a Go wsp agent given two
- * servers would. Node 2 never has an agent of its own. The last test kills node 0.
+ * servers would. Node 2 never has an agent of its own. The last two tests kill node 0, then
+ * freeze node 1 and thaw it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -312,6 +313,43 @@ class ClusterIT {
         for (int node : new int[] {1, 2}) {
             wsp[node].awaitStatus("two nodes left", s -> clusterNodes(s).size() == 2);
         }
+    }
+
+    @Test
+    @Order(8)
+    void aFrozenNodeIsLeftOutWithinSecondsItsRequestsFailAndItServesAgainOnceThawed() throws Exception {
+        // Agent lone is on node 1 now (through the balancer); node 2 forwards to it.
+        HttpResponse<InputStream> r = wsp[2].client.send(wsp[2].request(api.url("/stall?gate=node-freeze"))
+                .header("X-PROXY-AGENT", "lone").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        assertEquals(1024, r.body().readNBytes(1024).length);
+        CompletableFuture<Long> rest = OwnThread.supply(() -> {
+            try {
+                return r.body().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        // Frozen, its sockets stay open: no connection is refused, the data grid may wait on it
+        // for a minute, and only the missing publications and probe answers tell.
+        nodes[1].signal("STOP");
+        long frozen = System.nanoTime();
+        Duration left;
+        try {
+            wsp[2].awaitStatus("node 1 left out", s -> clusterNodes(s).size() == 1);
+            left = Duration.ofNanos(System.nanoTime() - frozen);
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> rest.get(30, TimeUnit.SECONDS),
+                    "a response the frozen node was carrying must end in an error");
+            assertTrue(failed.getCause() instanceof UncheckedIOException, failed.toString());
+        } finally {
+            nodes[1].signal("CONT");
+        }
+        long thawed = System.nanoTime();
+        Duration back = awaitServed(wsp[2], "lone", thawed);
+        System.out.printf("ClusterIT: node 1 frozen: left out by node 2 after %d ms; thawed: served again after %d ms%n",
+                left.toMillis(), back.toMillis());
+        assertTrue(left.compareTo(Duration.ofSeconds(15)) <= 0, "left out only after " + left.toMillis() + " ms");
     }
 
     /** Sends requests for {@code agent} to {@code node} until one succeeds; returns the time since {@code since}. */

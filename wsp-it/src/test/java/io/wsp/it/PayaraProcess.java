@@ -202,6 +202,14 @@ final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /** Sends a signal by name: STOP freezes the JVM as a hung host would (its sockets stay open), CONT thaws it. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " failed");
+        }
+    }
+
     /** SIGKILL, as a crashed host or an OOM kill ends it: no undeploy, no goodbye to the grid or the agents. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

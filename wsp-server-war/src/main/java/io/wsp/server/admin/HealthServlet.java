@@ -32,6 +32,8 @@ public class HealthServlet extends HttpServlet {
         response.setStatus(up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"agents\":" + agents + "}");
+        // In a cluster, the node's id: a peer's probe tells this node from a successor at the same URL.
+        String node = registry.cluster().map(c -> ",\"node\":\"" + c.self().id() + "\"").orElse("");
+        response.getWriter().write("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"agents\":" + agents + node + "}");
     }
 }

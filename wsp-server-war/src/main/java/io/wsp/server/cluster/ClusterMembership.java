@@ -4,6 +4,9 @@ import io.wsp.server.registry.NodeState;
 import io.wsp.server.registry.PeerNode;
 import io.wsp.server.registry.PoolStatus;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +16,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -25,12 +30,15 @@ import java.util.function.Supplier;
  * This node's place in the cluster: publishes what it holds every {@link #PUBLISH_INTERVAL} and
  * reads what the others published, keeping the live ones.
  *
- * <p>A peer is live while its publication keeps changing (its sequence number grows each
- * second): one silent for {@link #NODE_TIMEOUT} is dropped at once, whatever the grid still holds,
- * so a node that died is forgotten within seconds even when the grid is slow to expire it.
+ * <p>A peer is live while its publication keeps changing (its sequence number grows each second)
+ * or while it answers this node's probe of its {@code health/live} with its own id: one that does
+ * neither for {@link #NODE_TIMEOUT} is dropped, whatever the grid still holds. The probe keeps
+ * liveness independent of the grid, whose calls may block for as long as a member that vanished
+ * without closing its connections (a frozen process, a host gone) is not yet declared dead.
  *
- * <p>Threads: every grid call runs on this class's own thread, never on the request threads or the
- * shared timer: a data grid that is re-forming after a member loss may block a call for seconds.
+ * <p>Threads: grid calls run on a thread of their own, one round at a time, never on request
+ * threads or the shared timer; everything else (the views, joins and leaves, probes) on the
+ * cluster thread, which therefore keeps judging liveness while a grid call hangs.
  */
 public final class ClusterMembership implements AutoCloseable {
 
@@ -39,6 +47,8 @@ public final class ClusterMembership implements AutoCloseable {
     static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
     /** Five missed publications: a long pause of a live node is not taken for its death. */
     static final Duration NODE_TIMEOUT = Duration.ofSeconds(5);
+    /** A live node answers its health page within milliseconds; a second is already a bad sign. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final String id;
     private final URI url;
@@ -51,6 +61,18 @@ public final class ClusterMembership implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService gridThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wsp-cluster-grid");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Set while a grid round runs; when (System.nanoTime) it started. */
+    private final AtomicBoolean gridBusy = new AtomicBoolean();
+    private volatile long gridRoundStarted;
+    private final HttpClient probes = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(PROBE_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Per peer: when (System.nanoTime) it last answered a probe as itself. Written by the probes' callbacks. */
+    private final Map<String, Long> answered = new ConcurrentHashMap<>();
 
     /**
      * Peers a request could not connect to, left out until they publish again: a node that died
@@ -62,13 +84,17 @@ public final class ClusterMembership implements AutoCloseable {
     /** The live peers, in the order first seen. Replaced whole by the cluster thread. */
     private volatile List<NodeState> peers = List.of();
 
-    // Cluster thread only.
+    // Grid thread only.
     private long seq;
+    /** Whether the last grid round failed, so a failure is logged once, not every second. */
+    private boolean failing;
+
+    // Cluster thread only.
+    /** Whether a hanging grid round was reported. */
+    private boolean stuckReported;
     /** Per peer: the last sequence number seen and when (System.nanoTime) it last changed. */
     private final Map<String, long[]> heard = new LinkedHashMap<>();
     private final Map<String, NodeState> live = new LinkedHashMap<>();
-    /** Whether the last grid call failed, so a failure is logged once, not every second. */
-    private boolean failing;
 
     ClusterMembership(URI url, Grid grid, Supplier<List<PoolStatus>> localPools) {
         // New at every start: a restarted node is a new member, its predecessor's entry just expires.
@@ -87,7 +113,7 @@ public final class ClusterMembership implements AutoCloseable {
     /** Publishes at once rather than at the next tick: an agent came or went. */
     void publishSoon() {
         try {
-            thread.execute(this::tick);
+            thread.execute(this::startGridRound);
         } catch (RejectedExecutionException stopping) {
             // Closed: the entry is withdrawn already.
         }
@@ -122,27 +148,79 @@ public final class ClusterMembership implements AutoCloseable {
 
     private void tick() {
         if (closed.get()) {
-            // Withdrawn, or about to be: publishing again would bring this node back for 5 s.
             return;
         }
+        startGridRound();
+        probe();
+        long now = System.nanoTime();
+        if (gridBusy.get() && now - gridRoundStarted >= NODE_TIMEOUT.toNanos() && !stuckReported) {
+            stuckReported = true;
+            LOG.log(System.Logger.Level.WARNING, "cluster: the data grid has not answered for {0} s; peers are judged by "
+                    + "their probes meanwhile", String.valueOf(NODE_TIMEOUT.toSeconds()));
+        }
+        expire(now);
+    }
+
+    /** Publishes this node's state and reads everyone's, on the grid thread, unless a round is still running. */
+    private void startGridRound() {
+        if (closed.get() || !gridBusy.compareAndSet(false, true)) {
+            return;
+        }
+        gridRoundStarted = System.nanoTime();
+        try {
+            gridThread.execute(this::gridRound);
+        } catch (RejectedExecutionException stopping) {
+            gridBusy.set(false);
+        }
+    }
+
+    private void gridRound() {
         try {
             NodeState state = new NodeState(id, url, localPools.get().stream()
                     .map(p -> new NodeState.Agent(p.agentId(), p.labels(), p.idle(), p.busy())).toList());
             self = state;
+            // Checked again here: publishing after the withdrawal would bring this node back for 5 s.
+            if (closed.get()) {
+                return;
+            }
             grid.publish(id, NodeStateJson.encode(state, ++seq));
-            update(grid.read(), System.nanoTime());
+            Map<String, String> entries = grid.read();
+            thread.execute(() -> {
+                stuckReported = false;
+                update(entries, System.nanoTime());
+            });
             if (failing) {
                 failing = false;
                 LOG.log(System.Logger.Level.INFO, "cluster: the data grid answers again");
             }
+        } catch (RejectedExecutionException stopping) {
+            // Closed meanwhile.
         } catch (RuntimeException e) {
             if (!failing) {
                 failing = true;
                 LOG.log(System.Logger.Level.WARNING, "cluster: the data grid failed: {0}", e.toString());
             }
-            // Without the grid no peer is known to be alive: forget those gone silent as usual.
-            update(Map.of(), System.nanoTime());
+        } finally {
+            gridBusy.set(false);
         }
+    }
+
+    /** Asks each live peer's health page whether it is still there, and still itself. */
+    private void probe() {
+        for (NodeState peer : live.values()) {
+            HttpRequest request = HttpRequest.newBuilder(peer.url().resolve("health/live")).timeout(PROBE_TIMEOUT).build();
+            String itself = "\"node\":\"" + peer.id() + "\"";
+            probes.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+                if (r.statusCode() == 200 && r.body().contains(itself)) {
+                    probeAnswered(peer.id(), System.nanoTime());
+                }
+            });
+        }
+    }
+
+    /** {@code peer} answered a probe as itself at {@code now}; package-private for tests. */
+    void probeAnswered(String peer, long now) {
+        answered.put(peer, now);
     }
 
     /** Takes in the grid's entries read at {@code now}; package-private for tests. */
@@ -177,25 +255,43 @@ public final class ClusterMembership implements AutoCloseable {
         }
         List<NodeState> gone = new ArrayList<>();
         heard.entrySet().removeIf(h -> {
-            boolean silent = now - h.getValue()[1] >= NODE_TIMEOUT.toNanos();
+            // An empty read is a failed one: this node's own entry is always there.
             boolean withdrawn = !entries.isEmpty() && !entries.containsKey(h.getKey());
-            if (silent || withdrawn) {
-                unreachable.remove(h.getKey());
-                NodeState state = live.remove(h.getKey());
-                if (state != null) {
-                    gone.add(state);
-                    LOG.log(System.Logger.Level.WARNING, "cluster: node {0} at {1} left ({2})", h.getKey(), state.url(),
-                            withdrawn ? "withdrew" : "silent for " + NODE_TIMEOUT.toSeconds() + " s");
-                }
-                return withdrawn;
+            if (withdrawn) {
+                leave(h.getKey(), "withdrew", gone);
             }
-            return false;
+            return withdrawn;
         });
+        expire(now, gone);
+    }
+
+    /** Drops the peers neither heard nor answering for {@link #NODE_TIMEOUT}; package-private for tests. */
+    void expire(long now) {
+        expire(now, new ArrayList<>());
+    }
+
+    private void expire(long now, List<NodeState> gone) {
+        for (Map.Entry<String, long[]> h : heard.entrySet()) {
+            long lastSign = Math.max(h.getValue()[1], answered.getOrDefault(h.getKey(), Long.MIN_VALUE));
+            if (now - lastSign >= NODE_TIMEOUT.toNanos()) {
+                leave(h.getKey(), "silent for " + NODE_TIMEOUT.toSeconds() + " s", gone);
+            }
+        }
         peers = List.copyOf(live.values());
         for (NodeState state : gone) {
             for (Consumer<PeerNode> listener : leaveListeners) {
                 listener.accept(state.peer());
             }
+        }
+    }
+
+    private void leave(String peer, String why, List<NodeState> gone) {
+        unreachable.remove(peer);
+        answered.remove(peer);
+        NodeState state = live.remove(peer);
+        if (state != null) {
+            gone.add(state);
+            LOG.log(System.Logger.Level.WARNING, "cluster: node {0} at {1} left ({2})", peer, state.url(), why);
         }
     }
 
@@ -206,8 +302,10 @@ public final class ClusterMembership implements AutoCloseable {
             return;
         }
         thread.shutdownNow();
+        gridThread.shutdown();
         try {
             thread.awaitTermination(2, TimeUnit.SECONDS);
+            gridThread.awaitTermination(2, TimeUnit.SECONDS);
             grid.withdraw(id);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -137,6 +137,22 @@ class ClusterMembershipTest {
     }
 
     @Test
+    void aPeerThatAnswersItsProbeStaysLiveWhileTheGridHangsAndLeavesWhenBothFallSilent() {
+        NodeState b = node("b");
+        membership.update(read(b, 1), T0);
+        // No grid round completes any more; the peer still answers its health probe.
+        membership.probeAnswered("b", T0 + TIMEOUT - SECOND);
+        membership.expire(T0 + TIMEOUT);
+        assertEquals(List.of("b"), peerIds(), "its probe answered a second ago");
+        membership.expire(T0 + 2 * TIMEOUT - SECOND - 1);
+        assertEquals(List.of("b"), peerIds());
+        assertEquals(List.of(), left);
+        membership.expire(T0 + 2 * TIMEOUT - SECOND);
+        assertEquals(List.of(), membership.peers(), "neither heard nor answering for the whole timeout");
+        assertEquals(List.of(b.peer()), left);
+    }
+
+    @Test
     void theTimeoutCountsFromTheLastChangeNotTheFirstSight() {
         NodeState b = node("b");
         membership.update(read(b, 1), T0);
