@@ -70,6 +70,8 @@ trap 'exit 130' INT TERM
 need_command wrk
 need_command jq
 ensure_built
+# Taken before the nodes boot: the tree may be rebuilt or committed to while the run goes on.
+BUILD_INFO="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC')"
 
 # --- ports -------------------------------------------------------------------------------------
 BUSY_BEFORE=$(cpu_busy_pct)
@@ -229,7 +231,7 @@ echo "runtime ${RUNTIME}s"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
   echo "- Java: $(java -version 2>&1 | head -1); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $(curl --version | head -1 | cut -d' ' -f1-2)"
-  echo "- wsp: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/results*.md' 2>/dev/null || echo ' (with uncommitted changes)'); wsp.war built $(date -u -r "$WAR" '+%Y-%m-%d %H:%M UTC'), wsp-agent.jar $(date -u -r "$AGENT_JAR" '+%H:%M UTC'); $(server_version "$LOGS/node-a.log")"
+  echo "- wsp (at start): $BUILD_INFO; $(server_version "$LOGS/node-a.log")"
   echo "- Runtime of bench/cluster.sh$OPTS: ${RUNTIME}s; ${CELL}s per wrk cell after warm-up at 64 connections: ${WARM_A}s through A (req/s per 10 s: ${R[warm-a.curve]}), then ${WARM_B}s through B (${R[warm-b.curve]}), then ${WARM_C1}s at 1 connection through each; $WARM_BULK unrecorded transfers each way through each node before the $BULK_ROUNDS rounds"
   echo "- CPU busy (all cores) with nothing measured running: ${BUSY_BEFORE}% before start, ${BUSY_AFTER}% after the cells (our idle JVMs included); more than ~10% means another load shared the machine"
   echo "- Forwarding seen by $FORWARDS"
