@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -162,7 +161,7 @@ class FaultIT {
             // The caller sends nothing more: the 502 must not wait for the servlet's body read,
             // which ends only at the container's 30 s read timeout.
             socket.setSoTimeout(10_000);
-            String head = readHead(socket.getInputStream());
+            String head = RawCaller.readHead(socket.getInputStream());
             assertTrue(head.startsWith("HTTP/1.1 502 "), head);
             assertTrue(head.toLowerCase().contains("content-type: application/problem+json"), head);
         }
@@ -374,17 +373,5 @@ class FaultIT {
 
     private static String requestId(HttpResponse<?> r) {
         return r.headers().firstValue("X-Request-Id").orElseThrow();
-    }
-
-    /** The status line and headers, up to the blank line. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int last4 = 0;
-        int c;
-        while (last4 != 0x0d0a0d0a && (c = in.read()) >= 0) {
-            head.write(c);
-            last4 = (last4 << 8) | c;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 }

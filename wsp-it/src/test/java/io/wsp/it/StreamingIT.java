@@ -3,10 +3,8 @@ package io.wsp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
@@ -151,7 +149,7 @@ class StreamingIT {
             caller.getOutputStream().write(("GET " + request.getRawPath() + " HTTP/1.0\r\nHost: localhost\r\nX-PROXY-DESTINATION: "
                     + api.url("/download?size=" + ONE_GIB) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = caller.getInputStream();
-            String head = readHead(in);
+            String head = RawCaller.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200") || head.startsWith("HTTP/1.0 200"), head);
             MessageDigest sha = TestData.sha256();
             byte[] piece = new byte[16 * 1024];
@@ -177,48 +175,7 @@ class StreamingIT {
 
     @Test
     void anEchoOfA64MebibyteUploadFlowsBothWaysAtOnce() throws Exception {
-        long size = 64L * 1024 * 1024;
-        URI request = wsp.requestUri();
-        try (Socket caller = new Socket(request.getHost(), request.getPort())) {
-            // A raw HTTP/1.0 caller: it reads while it writes, which java.net.http does not, and
-            // gets the echo close-delimited, so the bytes read are exactly the body.
-            CompletableFuture<Void> upload = OwnThread.run(() -> {
-                try {
-                    OutputStream out = caller.getOutputStream();
-                    out.write(("POST " + request.getRawPath() + " HTTP/1.0\r\nHost: localhost\r\nContent-Length: " + size
-                            + "\r\nX-PROXY-DESTINATION: " + api.url("/echo") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    TestData.write(size, out);
-                    out.flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            CompletableFuture<String> echoed = OwnThread.supply(() -> {
-                try {
-                    InputStream in = caller.getInputStream();
-                    String head = readHead(in);
-                    assertTrue(head.startsWith("HTTP/1.1 200") || head.startsWith("HTTP/1.0 200"), head);
-                    return TestData.sha256Hex(in);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            // Neither side may wait for the other to finish: a half-duplex hop deadlocks here.
-            upload.get(120, TimeUnit.SECONDS);
-            assertEquals(TestData.sha256Hex(size), echoed.get(120, TimeUnit.SECONDS));
-        }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
+        RawCaller.assertEchoStreamsBothWays(wsp.requestUri(), api.url("/echo"), "", 64L * 1024 * 1024);
     }
 
     @Test

@@ -251,11 +251,11 @@ class TunnelIT {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             for (int i = 1; i <= 3; i++) {
                 // The API sends event i+1 only after we saw event i: a buffering tunnel would hang here.
-                assertEquals("data: event " + i, readLineWithin(lines, 20));
-                assertEquals("", readLineWithin(lines, 20));
+                assertEquals("data: event " + i, RawCaller.readLineWithin(lines, 20));
+                assertEquals("", RawCaller.readLineWithin(lines, 20));
                 api.releaseNextEvent();
             }
-            assertEquals(null, readLineWithin(lines, 20));
+            assertEquals(null, RawCaller.readLineWithin(lines, 20));
         }
     }
 
@@ -706,15 +706,5 @@ class TunnelIT {
         assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(r.body().contains("\"status\":" + status), r.body());
         assertTrue(r.body().toLowerCase().contains(detailPart.toLowerCase()), r.body());
-    }
-
-    private static String readLineWithin(BufferedReader reader, int seconds) throws Exception {
-        return OwnThread.supply(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(seconds, TimeUnit.SECONDS);
     }
 }

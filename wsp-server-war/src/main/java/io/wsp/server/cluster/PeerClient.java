@@ -8,12 +8,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.client.ContinueProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
@@ -35,6 +37,7 @@ public class PeerClient {
 
     private static final System.Logger LOG = System.getLogger(PeerClient.class.getName());
     static final int MAX_CONNECTIONS_PER_NODE = 4096;
+    static final Duration POOLED_IDLE_TIMEOUT = Duration.ofSeconds(4);
 
     @Inject
     ClusterSettings cluster;
@@ -65,7 +68,10 @@ public class PeerClient {
      * method, headers and body, and sends it.
      */
     public Request newRequest(PeerNode peer) {
+        // While a request is in flight: a backstop only, as a node that dies is left out within
+        // seconds and its requests aborted with it.
         Request request = client().newRequest(peer.url().resolve(PeerHeaders.PATH))
+                .idleTimeout(settings.bodyIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     h.put(PeerHeaders.SECRET, cluster.secret());
                     h.put(PeerHeaders.NODE, nodeId());
@@ -147,8 +153,9 @@ public class PeerClient {
         c.setScheduler(new ScheduledExecutorScheduler("wsp-peer-client-scheduler", true));
         // A node that does not accept within wsp.timeout is as good as dead for this request.
         c.setConnectTimeout(Math.max(1, settings.timeout().toMillis()));
-        // A backstop only: a node that dies is dropped from the cluster within seconds, and its requests with it.
-        c.setIdleTimeout(settings.bodyIdleTimeout().toMillis());
+        // Kept-alive connections are closed before the other node closes them (Payara: after 5 s,
+        // payara-config), so a request is rarely sent on one that is being closed.
+        c.setIdleTimeout(POOLED_IDLE_TIMEOUT.toMillis());
         // A forwarded request holds its connection for its whole life, streams included: the
         // callers bound how many there are; this only stops a runaway.
         c.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_NODE);

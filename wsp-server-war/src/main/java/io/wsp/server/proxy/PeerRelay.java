@@ -12,7 +12,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +21,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +47,7 @@ final class PeerRelay implements AsyncListener {
 
     private static final System.Logger LOG = System.getLogger(PeerRelay.class.getName());
     private static final int BUFFER = WspProtocol.BODY_FRAME_SIZE;
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final AsyncContext async;
     private final HttpServletResponse response;
@@ -54,6 +55,8 @@ final class PeerRelay implements AsyncListener {
     private final AccessRecord record;
     private final Executor executor;
     private final PeerClient client;
+    /** Carries the request again elsewhere; null when it may not be (it has a body, or was retried already). */
+    private final Runnable retry;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final InputStreamResponseListener listener = new InputStreamResponseListener();
     private volatile Request request;
@@ -61,9 +64,11 @@ final class PeerRelay implements AsyncListener {
     private volatile long requestBytes;
     private volatile long bodyBytes;
 
-    PeerRelay(AsyncContext async, RequestHead head, AccessRecord record, Executor executor, PeerClient client) {
+    PeerRelay(AsyncContext async, RequestHead head, AccessRecord record, Executor executor, PeerClient client,
+              Runnable retry) {
         this.async = async;
         this.client = client;
+        this.retry = retry;
         this.response = (HttpServletResponse) async.getResponse();
         this.head = head;
         this.record = record;
@@ -198,6 +203,14 @@ final class PeerRelay implements AsyncListener {
             return;
         }
         String reason = reason(cause);
+        if (retry != null && (connectFailure(cause) || IDEMPOTENT.contains(head.method))) {
+            // Nothing of the caller's was consumed (no body), and the node either never got the
+            // request or the method may be repeated (RFC 9110, 9.2.2).
+            LOG.log(System.Logger.Level.INFO, "request {0}: node {1} failed before answering ({2}): carried again",
+                    record.requestId(), peer.id(), reason);
+            retry.run();
+            return;
+        }
         LOG.log(System.Logger.Level.WARNING, "request {0}: forwarding to node {1} at {2} failed: {3}", record.requestId(),
                 peer.id(), peer.url(), reason);
         String error = "Cluster node unreachable: node " + peer.id() + ": " + reason;
@@ -229,6 +242,10 @@ final class PeerRelay implements AsyncListener {
     }
 
     private void callerGone(Exception e) {
+        if (finished.get()) {
+            // Ended, or carried again by another relay or exchange, which handles its caller itself.
+            return;
+        }
         LOG.log(System.Logger.Level.DEBUG, "request {0}: caller went away: {1}", record.requestId(), e.toString());
         Request r = request;
         if (r != null) {

@@ -1,10 +1,6 @@
 package io.wsp.server.proxy;
 
 import io.wsp.protocol.Greeting;
-import io.wsp.server.cluster.PeerClient;
-import io.wsp.server.cluster.PeerHeaders;
-import io.wsp.server.config.ClusterSettings;
-import io.wsp.server.registry.PeerNode;
 import io.wsp.protocol.HeadCodec;
 import io.wsp.protocol.Labels;
 import io.wsp.protocol.RequestHead;
@@ -14,11 +10,15 @@ import io.wsp.server.auth.AuthCounters;
 import io.wsp.server.auth.Caller;
 import io.wsp.server.auth.CallerAuthenticator;
 import io.wsp.server.auth.ForbiddenException;
+import io.wsp.server.cluster.PeerClient;
+import io.wsp.server.cluster.PeerHeaders;
+import io.wsp.server.config.ClusterSettings;
 import io.wsp.server.config.ServerSettings;
-import io.wsp.server.metrics.TrafficStats;
 import io.wsp.server.lifecycle.Draining;
+import io.wsp.server.metrics.TrafficStats;
 import io.wsp.server.registry.AgentRegistry;
 import io.wsp.server.registry.AgentSelector;
+import io.wsp.server.registry.PeerNode;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
@@ -49,6 +49,11 @@ public class ProxyServlet extends HttpServlet {
     private static final System.Logger LOG = System.getLogger(ProxyServlet.class.getName());
     /** A caller name from another node goes into log lines: nothing that could forge one. */
     private static final Pattern CALLER_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+    /**
+     * Two: a dead node's kept-alive connection fails first, the new one it is then retried on is
+     * refused (which leaves the node out), and the third try goes elsewhere.
+     */
+    private static final int MAX_RETRIES = 2;
 
     @Inject
     transient AgentRegistry registry;
@@ -192,20 +197,41 @@ public class ProxyServlet extends HttpServlet {
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
         AgentSelector agents = new AgentSelector(agentId, selector);
-        Optional<PeerNode> peer = fromPeer ? Optional.empty() : registry.peerFor(agents);
-        if (peer.isPresent()) {
-            Map<String, String> routing = new LinkedHashMap<>();
-            routing.put(WspProtocol.DESTINATION_HEADER, destination);
-            if (agentId != null) {
-                routing.put(WspProtocol.AGENT_HEADER, agentId);
-            }
-            if (!selector.isEmpty()) {
-                routing.put(WspProtocol.AGENT_SELECTOR_HEADER, request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
-            }
-            new PeerRelay(async, head, record, timers.executor(), peers).start(peer.get(), routing, caller.name());
+        if (fromPeer) {
+            new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(), agents);
             return;
         }
-        new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(), agents);
+        Map<String, String> routing = new LinkedHashMap<>();
+        routing.put(WspProtocol.DESTINATION_HEADER, destination);
+        if (agentId != null) {
+            routing.put(WspProtocol.AGENT_HEADER, agentId);
+        }
+        if (!selector.isEmpty()) {
+            routing.put(WspProtocol.AGENT_SELECTOR_HEADER, request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
+        }
+        carry(new Carried(async, head, record, agents, routing, caller.name()), MAX_RETRIES);
+    }
+
+    /** A request past every check, and what forwarding it to another node needs. */
+    private record Carried(AsyncContext async, RequestHead head, AccessRecord record, AgentSelector agents,
+                           Map<String, String> routing, String callerName) {
+    }
+
+    /**
+     * Carries the request on this node's connections, or forwards it to the node the registry
+     * names. A request without a body whose node failed before answering is carried again (see
+     * {@link PeerRelay}): nothing of it was lost, and a node that refused the connection is left out.
+     */
+    private void carry(Carried c, int retries) {
+        Optional<PeerNode> peer = registry.peerFor(c.agents());
+        if (peer.isEmpty()) {
+            new Exchange(c.async(), c.head(), c.record(), registry, codec, timers, settings).start(settings.timeout(),
+                    c.agents());
+            return;
+        }
+        Runnable retry = retries > 0 && c.head().contentLength == 0 ? () -> carry(c, retries - 1) : null;
+        new PeerRelay(c.async(), c.head(), c.record(), timers.executor(), peers, retry).start(peer.get(), c.routing(),
+                c.callerName());
     }
 
     /** The forwarding node's id, for the log: its own, or a placeholder when it sent none that fits. */

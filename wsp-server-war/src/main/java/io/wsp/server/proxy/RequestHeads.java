@@ -1,8 +1,8 @@
 package io.wsp.server.proxy;
 
-import io.wsp.server.cluster.PeerHeaders;
 import io.wsp.protocol.ProxyHeaders;
 import io.wsp.protocol.RequestHead;
+import io.wsp.server.cluster.PeerHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;

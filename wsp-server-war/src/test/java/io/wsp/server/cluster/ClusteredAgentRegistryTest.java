@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.wsp.protocol.Labels;
 import io.wsp.server.agent.AgentConnection;
-import io.wsp.server.agent.WebSocket;
 import io.wsp.server.registry.AgentSelector;
+import io.wsp.server.registry.ClosingSockets;
 import io.wsp.server.registry.ClusterStatus;
 import io.wsp.server.registry.LocalAgentRegistry;
 import io.wsp.server.registry.NodeState;
 import io.wsp.server.registry.PeerNode;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ class ClusteredAgentRegistryTest {
     private static final Labels TEST = Labels.parse("env=test,region=eu");
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final Set<AgentConnection> closed = new HashSet<>();
+    private final ClosingSockets sockets = new ClosingSockets();
     private final LocalAgentRegistry local = new LocalAgentRegistry(LONG, Duration.ZERO, 100, timer);
     private final ClusterMembership membership = new ClusterMembership(URI.create("http://self.example/"),
             new ClusterMembershipTest.FakeGrid(), local::status);
@@ -50,41 +48,8 @@ class ClusteredAgentRegistryTest {
         timer.shutdownNow();
     }
 
-    /** A WebSocket that only records close(): the registry touches nothing else. */
     private AgentConnection connection(String agent, Labels labels) {
-        AgentConnection[] self = new AgentConnection[1];
-        WebSocket socket = new WebSocket() {
-            @Override
-            public void sendText(String message) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void sendBinary(ByteBuffer data, boolean last) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean ping() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close(int code, String reason) {
-                synchronized (closed) {
-                    closed.add(self[0]);
-                }
-            }
-
-            @Override
-            public boolean isOpen() {
-                synchronized (closed) {
-                    return !closed.contains(self[0]);
-                }
-            }
-        };
-        self[0] = new AgentConnection(socket, agent, 1, labels, "192.0.2.1");
-        return self[0];
+        return sockets.connection(agent, 1, labels);
     }
 
     /** A local agent with one idle connection. */

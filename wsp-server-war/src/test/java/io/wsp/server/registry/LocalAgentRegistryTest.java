@@ -9,8 +9,6 @@ import io.wsp.protocol.Labels;
 import io.wsp.protocol.WspProtocol;
 import io.wsp.server.agent.AgentConnection;
 import io.wsp.server.agent.ConnectionState;
-import io.wsp.server.agent.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -28,7 +26,7 @@ class LocalAgentRegistryTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final Set<AgentConnection> closed = new HashSet<>();
+    private final ClosingSockets sockets = new ClosingSockets();
 
     @AfterEach
     void stop() {
@@ -39,41 +37,8 @@ class LocalAgentRegistryTest {
         return connection(agent, idleSize, Labels.NONE);
     }
 
-    /** A WebSocket that only records close(): the registry touches nothing else. */
     private AgentConnection connection(String agent, int idleSize, Labels labels) {
-        AgentConnection[] self = new AgentConnection[1];
-        WebSocket socket = new WebSocket() {
-            @Override
-            public void sendText(String message) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void sendBinary(ByteBuffer data, boolean last) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean ping() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close(int code, String reason) {
-                synchronized (closed) {
-                    closed.add(self[0]);
-                }
-            }
-
-            @Override
-            public boolean isOpen() {
-                synchronized (closed) {
-                    return !closed.contains(self[0]);
-                }
-            }
-        };
-        self[0] = new AgentConnection(socket, agent, idleSize, labels, "192.0.2.1");
-        return self[0];
+        return sockets.connection(agent, idleSize, labels);
     }
 
     /** Agent "a"'s only connection, registered and then acquired: busy. */
@@ -290,9 +255,7 @@ class LocalAgentRegistryTest {
         all.forEach(registry::add);
         registry.closeSurplusIdle();
         assertEquals(List.of("a 1 1 0"), counts(registry));
-        synchronized (closed) {
-            assertEquals(2, closed.size());
-        }
+        assertEquals(2, sockets.closedCount());
     }
 
     @Test
@@ -303,9 +266,7 @@ class LocalAgentRegistryTest {
         registry.add(silent);
         registry.checkLiveness();
         assertEquals(List.of(), registry.status());
-        synchronized (closed) {
-            assertTrue(closed.contains(silent));
-        }
+        assertTrue(sockets.wasClosed(silent));
     }
 
     @Test
