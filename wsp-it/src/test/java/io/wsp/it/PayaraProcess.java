@@ -173,6 +173,7 @@ final class PayaraProcess implements AutoCloseable {
         HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/live"))
                 .timeout(Duration.ofSeconds(10)).build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; see " + log);
@@ -184,12 +185,15 @@ final class PayaraProcess implements AutoCloseable {
                 if (r.statusCode() == 200 && r.body().contains("\"agents\"")) {
                     return;
                 }
+                last = r.statusCode() + " " + r.body();
             } catch (IOException notYetListening) {
                 // Booting: the listener or the application is not there yet.
+                last = notYetListening.toString();
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("Payara Micro did not come up within " + STARTUP_TIMEOUT.toSeconds() + " s; see " + log);
+        throw new AssertionError("Payara Micro did not come up within " + STARTUP_TIMEOUT.toSeconds() + " s (last answer: "
+                + last + "); see " + log);
     }
 
     /**

@@ -111,9 +111,12 @@ final class Exchange implements ResponseReceiver, AsyncListener {
         this.maxRequestBodyBytes = settings.maxRequestBodyBytes();
     }
 
-    /** Takes a connection of an agent {@code selector} matches and carries the request over it. */
-    void start(Duration acquireTimeout, AgentSelector selector) {
-        async.addListener(this);
+    /**
+     * Takes a connection of an agent {@code selector} matches and carries the request over it;
+     * {@code events} passes the request's async events here from now on.
+     */
+    void start(Duration acquireTimeout, AgentSelector selector, AsyncEvents events) {
+        events.handTo(this);
         CompletableFuture<AgentConnection> acquired = registry.acquire(acquireTimeout, selector);
         pending = acquired;
         if (acquired.isDone()) {

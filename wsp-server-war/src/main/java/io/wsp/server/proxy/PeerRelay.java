@@ -62,6 +62,11 @@ final class PeerRelay implements AsyncListener {
     private volatile Request request;
     private volatile CallerAbort callerAbort;
     private volatile long requestBytes;
+    // Guarded by this. Whether the caller's body was read to its end (at once when it has none),
+    // and found empty; a failure before the response head that waits for that to decide on a retry.
+    private boolean bodyRead;
+    private boolean bodyEmpty;
+    private Runnable undecided;
     private volatile long bodyBytes;
 
     PeerRelay(AsyncContext async, RequestHead head, AccessRecord record, Executor executor, PeerClient client,
@@ -69,6 +74,8 @@ final class PeerRelay implements AsyncListener {
         this.async = async;
         this.client = client;
         this.retry = retry;
+        this.bodyRead = head.contentLength == 0;
+        this.bodyEmpty = bodyRead;
         this.response = (HttpServletResponse) async.getResponse();
         this.head = head;
         this.record = record;
@@ -80,8 +87,8 @@ final class PeerRelay implements AsyncListener {
      * them, {@code routing} wsp's own (destination, agent, selector), {@code caller} the name the
      * caller authenticated as.
      */
-    void start(PeerNode peer, Map<String, String> routing, String caller) {
-        async.addListener(this);
+    void start(PeerNode peer, Map<String, String> routing, String caller, AsyncEvents events) {
+        events.handTo(this);
         Request r = client.newRequest(peer).method(head.method).headers(h -> {
             for (Map.Entry<String, List<String>> e : head.header.entrySet()) {
                 for (String value : e.getValue()) {
@@ -109,20 +116,32 @@ final class PeerRelay implements AsyncListener {
     }
 
     private void sendBody(OutputStream out) {
-        ServletInputStream in;
         byte[] buffer = new byte[(int) Math.min(BUFFER, head.contentLength > 0 ? head.contentLength : BUFFER)];
+        boolean ended = false;
         try {
-            in = async.getRequest().getInputStream();
+            ServletInputStream in = async.getRequest().getInputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
                 requestBytes += n;
             }
+            ended = true;
             out.close();
         } catch (IOException e) {
             // Either side: the node failed (the response side reports it) or the caller stopped
             // sending (the node then sees a short body and answers so, or is aborted here).
             request.abort(e);
+        } finally {
+            Runnable decide;
+            synchronized (this) {
+                bodyRead = true;
+                bodyEmpty = ended && requestBytes == 0;
+                decide = undecided;
+                undecided = null;
+            }
+            if (decide != null) {
+                decide.run();
+            }
         }
     }
 
@@ -203,14 +222,38 @@ final class PeerRelay implements AsyncListener {
             return;
         }
         String reason = reason(cause);
+        // The node either never got the request or its method may be repeated (RFC 9110, 9.2.2).
         if (retry != null && (connectFailure(cause) || IDEMPOTENT.contains(head.method))) {
-            // Nothing of the caller's was consumed (no body), and the node either never got the
-            // request or the method may be repeated (RFC 9110, 9.2.2).
-            LOG.log(System.Logger.Level.INFO, "request {0}: node {1} failed before answering ({2}): carried again",
-                    record.requestId(), peer.id(), reason);
-            retry.run();
+            synchronized (this) {
+                if (!bodyRead) {
+                    // A body of unknown length (HTTP/2) may still turn out empty: decided at its end.
+                    undecided = () -> retryOrReport(peer, reason);
+                    return;
+                }
+            }
+            retryOrReport(peer, reason);
             return;
         }
+        report(peer, reason);
+    }
+
+    /** Carries the request again when nothing of the caller's was consumed: it had no body. */
+    private void retryOrReport(PeerNode peer, String reason) {
+        boolean empty;
+        synchronized (this) {
+            empty = bodyEmpty;
+        }
+        if (!empty) {
+            report(peer, reason);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "request {0}: node {1} failed before answering ({2}): carried again",
+                record.requestId(), peer.id(), reason);
+        retry.run();
+    }
+
+    /** Tells the caller the forwarding failed: 502, as nothing of the response was sent yet. */
+    private void report(PeerNode peer, String reason) {
         LOG.log(System.Logger.Level.WARNING, "request {0}: forwarding to node {1} at {2} failed: {3}", record.requestId(),
                 peer.id(), peer.url(), reason);
         String error = "Cluster node unreachable: node " + peer.id() + ": " + reason;

@@ -196,9 +196,11 @@ public class ProxyServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Streams may run for hours; the exchange enforces its own limits.
         async.setTimeout(0);
+        AsyncEvents events = new AsyncEvents();
+        async.addListener(events);
         AgentSelector agents = new AgentSelector(agentId, selector);
         if (fromPeer) {
-            new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(), agents);
+            new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(), agents, events);
             return;
         }
         Map<String, String> routing = new LinkedHashMap<>();
@@ -209,12 +211,12 @@ public class ProxyServlet extends HttpServlet {
         if (!selector.isEmpty()) {
             routing.put(WspProtocol.AGENT_SELECTOR_HEADER, request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
         }
-        carry(new Carried(async, head, record, agents, routing, caller.name()), MAX_RETRIES);
+        carry(new Carried(async, events, head, record, agents, routing, caller.name()), MAX_RETRIES);
     }
 
     /** A request past every check, and what forwarding it to another node needs. */
-    private record Carried(AsyncContext async, RequestHead head, AccessRecord record, AgentSelector agents,
-                           Map<String, String> routing, String callerName) {
+    private record Carried(AsyncContext async, AsyncEvents events, RequestHead head, AccessRecord record,
+                           AgentSelector agents, Map<String, String> routing, String callerName) {
     }
 
     /**
@@ -226,12 +228,13 @@ public class ProxyServlet extends HttpServlet {
         Optional<PeerNode> peer = registry.peerFor(c.agents());
         if (peer.isEmpty()) {
             new Exchange(c.async(), c.head(), c.record(), registry, codec, timers, settings).start(settings.timeout(),
-                    c.agents());
+                    c.agents(), c.events());
             return;
         }
-        Runnable retry = retries > 0 && c.head().contentLength == 0 ? () -> carry(c, retries - 1) : null;
+        // A body of unknown length (HTTP/2) may be empty; the relay retries only if it was.
+        Runnable retry = retries > 0 && c.head().contentLength <= 0 ? () -> carry(c, retries - 1) : null;
         new PeerRelay(c.async(), c.head(), c.record(), timers.executor(), peers, retry).start(peer.get(), c.routing(),
-                c.callerName());
+                c.callerName(), c.events());
     }
 
     /** The forwarding node's id, for the log: its own, or a placeholder when it sent none that fits. */
