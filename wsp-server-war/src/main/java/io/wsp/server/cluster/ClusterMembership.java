@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  * reads what the others published, keeping the live ones.
  *
  * <p>A peer is live while its publication keeps changing (its sequence number grows each second)
- * or while it answers this node's probe of its {@code health/live} with its own id: one that does
- * neither for {@link #NODE_TIMEOUT} is dropped, whatever the grid still holds. The probe keeps
+ * or, once it stalled for {@link #PROBE_AFTER}, while it answers this node's probe of its
+ * {@code health/live} with its own id: one that does neither for {@link #NODE_TIMEOUT} is dropped,
+ * whatever the grid still holds. The probe keeps
  * liveness independent of the grid, whose calls may block for as long as a member that vanished
  * without closing its connections (a frozen process, a host gone) is not yet declared dead.
  *
@@ -49,6 +50,8 @@ public final class ClusterMembership implements AutoCloseable {
     static final Duration NODE_TIMEOUT = Duration.ofSeconds(5);
     /** A live node answers its health page within milliseconds; a second is already a bad sign. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** Two missed publications: probed from then on, until it publishes again or is dropped. */
+    static final Duration PROBE_AFTER = Duration.ofSeconds(2);
 
     private final String id;
     private final URI url;
@@ -151,8 +154,8 @@ public final class ClusterMembership implements AutoCloseable {
             return;
         }
         startGridRound();
-        probe();
         long now = System.nanoTime();
+        probe(now);
         if (gridBusy.get() && now - gridRoundStarted >= NODE_TIMEOUT.toNanos() && !stuckReported) {
             stuckReported = true;
             LOG.log(System.Logger.Level.WARNING, "cluster: the data grid has not answered for {0} s; peers are judged by "
@@ -205,9 +208,17 @@ public final class ClusterMembership implements AutoCloseable {
         }
     }
 
-    /** Asks each live peer's health page whether it is still there, and still itself. */
-    private void probe() {
+    /**
+     * Asks each live peer whose publication stalled whether it is still there, and still itself.
+     * Peers that publish are left alone: a node whose publications go through needs no probe, and
+     * a node just starting gets no request before its container is ready.
+     */
+    private void probe(long now) {
         for (NodeState peer : live.values()) {
+            long[] last = heard.get(peer.id());
+            if (last == null || now - last[1] < PROBE_AFTER.toNanos()) {
+                continue;
+            }
             HttpRequest request = HttpRequest.newBuilder(peer.url().resolve("health/live")).timeout(PROBE_TIMEOUT).build();
             String itself = "\"node\":\"" + peer.id() + "\"";
             probes.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
