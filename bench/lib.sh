@@ -20,6 +20,21 @@ case $CONTAINER in
   *) echo "WSP_BENCH_CONTAINER must be payara or wildfly, not $CONTAINER" >&2; exit 2 ;;
 esac
 
+# Stops what the script started (its pids array), newest first (an agent before its server, so
+# the server does not log a burst of lost connections), waits a bounded time before forcing each,
+# and removes its TMPD.
+stop() {
+  trap - INT TERM EXIT
+  local pid i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$TMPD"
+}
+
 die() { echo "$(basename "$0" .sh): $*" >&2; exit 1; }
 
 # Percent of all CPUs busy over 2 s, from /proc/stat. Every process here shares the machine's

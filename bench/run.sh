@@ -66,19 +66,6 @@ TMPD=$(mktemp -d /tmp/wsp-bench.XXXXXX)
 pids=()
 started=$SECONDS
 
-# Stops what this script started, newest first (agent before server, so the server does not log
-# a burst of lost connections), and waits a bounded time before forcing it.
-stop() {
-  trap - INT TERM EXIT
-  local pid i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$TMPD"
-}
 trap stop EXIT
 
 # stop_pids PID...: stops these in the order given, as stop does, and forgets them

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,22 @@ final class RawCaller {
             head.append((char) b);
         }
         return head.toString();
+    }
+
+    /**
+     * Reads {@code events} server-sent events from the API's {@code /sse}, releasing each next one
+     * only once the previous one arrived: a hop that buffers the stream hangs here, and fails.
+     */
+    static void assertEventsOneByOne(HttpResponse<InputStream> r, InternalApi api, int events) throws Exception {
+        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElseThrow());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (int i = 1; i <= events; i++) {
+                assertEquals("data: event " + i, readLineWithin(lines, 20));
+                assertEquals("", readLineWithin(lines, 20));
+                api.releaseNextEvent();
+            }
+            assertEquals(null, readLineWithin(lines, 20));
+        }
     }
 
     /** The next line, or a timeout: a stream that stalls fails the test instead of hanging it. */

@@ -11,10 +11,8 @@ import io.wsp.protocol.Labels;
 import io.wsp.rules.RuleSet;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -247,16 +245,7 @@ class TunnelIT {
         agent("sse", 1, 2);
         HttpResponse<InputStream> r = wsp.client.send(wsp.request(api.url("/sse?events=3")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElseThrow());
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (int i = 1; i <= 3; i++) {
-                // The API sends event i+1 only after we saw event i: a buffering tunnel would hang here.
-                assertEquals("data: event " + i, RawCaller.readLineWithin(lines, 20));
-                assertEquals("", RawCaller.readLineWithin(lines, 20));
-                api.releaseNextEvent();
-            }
-            assertEquals(null, RawCaller.readLineWithin(lines, 20));
-        }
+        RawCaller.assertEventsOneByOne(r, api, 3);
     }
 
     @Test

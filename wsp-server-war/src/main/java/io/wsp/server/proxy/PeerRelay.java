@@ -62,12 +62,12 @@ final class PeerRelay implements AsyncListener {
     private volatile Request request;
     private volatile CallerAbort callerAbort;
     private volatile long requestBytes;
+    private volatile long bodyBytes;
     // Guarded by this. Whether the caller's body was read to its end (at once when it has none),
     // and found empty; a failure before the response head that waits for that to decide on a retry.
     private boolean bodyRead;
     private boolean bodyEmpty;
     private Runnable undecided;
-    private volatile long bodyBytes;
 
     PeerRelay(AsyncContext async, RequestHead head, AccessRecord record, Executor executor, PeerClient client,
               Runnable retry) {
@@ -83,9 +83,10 @@ final class PeerRelay implements AsyncListener {
     }
 
     /**
-     * Sends the request to {@code peer}: {@code headers} are the caller's as the agent would get
-     * them, {@code routing} wsp's own (destination, agent, selector), {@code caller} the name the
-     * caller authenticated as.
+     * Sends the request to {@code peer} with the head's headers (the caller's, as the agent would
+     * get them) plus {@code routing}, wsp's own (destination, agent, selector), and {@code caller},
+     * the name the caller authenticated as; {@code events} passes the request's async events here
+     * from now on.
      */
     void start(PeerNode peer, Map<String, String> routing, String caller, AsyncEvents events) {
         events.handTo(this);
