@@ -39,6 +39,8 @@ public final class SettingsLoader {
     private final UnaryOperator<String> systemProperties;
     private final UnaryOperator<String> environment;
     private final Function<String, InputStream> warResources;
+    /** Null until first needed. Not thread safe: one loader serves one deployment's start. */
+    private Map<String, Object> configFile;
 
     /** {@code warResources} opens a resource on the WAR's class path, or gives null when there is none. */
     public SettingsLoader(UnaryOperator<String> systemProperties, UnaryOperator<String> environment,
@@ -145,7 +147,15 @@ public final class SettingsLoader {
         return value != null ? value : fromFile;
     }
 
+    /** The YAML file as read once: both settings records come from it. */
     private Map<String, Object> configFile() {
+        if (configFile == null) {
+            configFile = readConfigFile();
+        }
+        return configFile;
+    }
+
+    private Map<String, Object> readConfigFile() {
         String configPath = setting("config");
         if (configPath != null && !configPath.isBlank()) {
             Path path = Path.of(configPath);

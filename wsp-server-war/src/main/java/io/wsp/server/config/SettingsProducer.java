@@ -12,6 +12,9 @@ public class SettingsProducer {
 
     private static final System.Logger LOG = System.getLogger(SettingsProducer.class.getName());
 
+    /** Guarded by this. */
+    private SettingsLoader loader;
+
     /** Loads the settings while deploying, so a bad setting fails the deployment, not a request. */
     void validateAtStart(@Observes @Initialized(ApplicationScoped.class) Object started, ServerSettings settings,
                          ClusterSettings cluster) {
@@ -21,8 +24,7 @@ public class SettingsProducer {
     @Produces
     @Singleton
     ServerSettings settings() {
-        ServerSettings settings = SettingsLoader.fromSystem(SettingsProducer.class.getClassLoader()::getResourceAsStream)
-                .load();
+        ServerSettings settings = loader().load();
         LOG.log(System.Logger.Level.INFO, "wsp server settings: {0}", settings);
         return settings;
     }
@@ -30,9 +32,16 @@ public class SettingsProducer {
     @Produces
     @Singleton
     ClusterSettings cluster() {
-        ClusterSettings cluster = SettingsLoader.fromSystem(SettingsProducer.class.getClassLoader()::getResourceAsStream)
-                .loadCluster();
+        ClusterSettings cluster = loader().loadCluster();
         LOG.log(System.Logger.Level.INFO, "wsp cluster settings: {0}", cluster);
         return cluster;
+    }
+
+    /** One loader for both records, so the YAML file is read once. */
+    private synchronized SettingsLoader loader() {
+        if (loader == null) {
+            loader = SettingsLoader.fromSystem(SettingsProducer.class.getClassLoader()::getResourceAsStream);
+        }
+        return loader;
     }
 }

@@ -203,20 +203,26 @@ public class ProxyServlet extends HttpServlet {
             new Exchange(async, head, record, registry, codec, timers, settings).start(settings.timeout(), agents, events);
             return;
         }
-        Map<String, String> routing = new LinkedHashMap<>();
-        routing.put(WspProtocol.DESTINATION_HEADER, destination);
-        if (agentId != null) {
-            routing.put(WspProtocol.AGENT_HEADER, agentId);
-        }
-        if (!selector.isEmpty()) {
-            routing.put(WspProtocol.AGENT_SELECTOR_HEADER, request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER));
-        }
-        carry(new Carried(async, events, head, record, agents, routing, caller.name()), MAX_RETRIES);
+        String selectorHeader = selector.isEmpty() ? null : request.getHeader(WspProtocol.AGENT_SELECTOR_HEADER);
+        carry(new Carried(async, events, head, record, agents, destination, selectorHeader, caller.name()), MAX_RETRIES);
     }
 
     /** A request past every check, and what forwarding it to another node needs. */
     private record Carried(AsyncContext async, AsyncEvents events, RequestHead head, AccessRecord record,
-                           AgentSelector agents, Map<String, String> routing, String callerName) {
+                           AgentSelector agents, String destination, String selectorHeader, String callerName) {
+
+        /** wsp's own headers for the other node, made only when the request is forwarded. */
+        Map<String, String> routing() {
+            Map<String, String> routing = new LinkedHashMap<>();
+            routing.put(WspProtocol.DESTINATION_HEADER, destination);
+            if (agents.agentId() != null) {
+                routing.put(WspProtocol.AGENT_HEADER, agents.agentId());
+            }
+            if (selectorHeader != null) {
+                routing.put(WspProtocol.AGENT_SELECTOR_HEADER, selectorHeader);
+            }
+            return routing;
+        }
     }
 
     /**
