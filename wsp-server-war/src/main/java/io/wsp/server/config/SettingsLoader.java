@@ -39,7 +39,7 @@ public final class SettingsLoader {
     private final UnaryOperator<String> systemProperties;
     private final UnaryOperator<String> environment;
     private final Function<String, InputStream> warResources;
-    /** Null until first needed. Not thread safe: one loader serves one deployment's start. */
+    /** Guarded by this; null until first needed. */
     private Map<String, Object> configFile;
 
     /** {@code warResources} opens a resource on the WAR's class path, or gives null when there is none. */
@@ -148,7 +148,7 @@ public final class SettingsLoader {
     }
 
     /** The YAML file as read once: both settings records come from it. */
-    private Map<String, Object> configFile() {
+    private synchronized Map<String, Object> configFile() {
         if (configFile == null) {
             configFile = readConfigFile();
         }
