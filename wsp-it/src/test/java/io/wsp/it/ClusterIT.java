@@ -46,6 +46,10 @@ class ClusterIT {
     private static final String CLUSTER_SECRET = "it-cluster-secret-0123456789";
     /** What the issue asks: a node's death is behind the callers this soon. */
     private static final Duration RECOVERY = Duration.ofSeconds(5);
+    /** The nodes' wsp.timeout (the default value): the longest a request may wait on a node that is gone. */
+    private static final Duration WSP_TIMEOUT = Duration.ofSeconds(1);
+    /** For a 2-core machine running three nodes, two agents and the test. */
+    private static final Duration SLACK = Duration.ofMillis(500);
 
     private static final PayaraProcess[] nodes = new PayaraProcess[3];
     private static final WspServer[] wsp = new WspServer[3];
@@ -75,7 +79,8 @@ class ClusterIT {
                     "wsp.cluster", "true",
                     "wsp.clusterSecret", CLUSTER_SECRET,
                     "wsp.clusterUrl", "http://127.0.0.1:" + http[node] + "/",
-                    "wsp.pingInterval", "2000");
+                    "wsp.pingInterval", "2000",
+                    "wsp.timeout", String.valueOf(WSP_TIMEOUT.toMillis()));
             booting.add(OwnThread.supply(() -> {
                 try {
                     return PayaraProcess.startClusterNode(work, settings, http[node],
@@ -294,22 +299,32 @@ class ClusterIT {
         // for a minute, and only the missing publications and probe answers tell.
         nodes[1].signal("STOP");
         long frozen = System.nanoTime();
+        HttpResponse<String> waitedOn;
+        Duration answered;
         Duration left;
         try {
-            wsp[2].awaitStatus("node 1 left out", s -> clusterNodes(s).size() == 1);
+            // Node 2 still takes node 1 for live and forwards this there.
+            waitedOn = wsp[2].send(wsp[2].request(api.url("/status/200")).header("X-PROXY-AGENT", "lone")
+                    .timeout(Duration.ofSeconds(30)).build());
+            answered = Duration.ofNanos(System.nanoTime() - frozen);
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> rest.get(30, TimeUnit.SECONDS),
+                    "a response the frozen node was carrying must end in an error");
+            assertTrue(failed.getCause() instanceof UncheckedIOException, failed.toString());
             left = Duration.ofNanos(System.nanoTime() - frozen);
+            wsp[2].awaitStatus("node 1 left out", s -> clusterNodes(s).size() == 1);
         } finally {
             // Thawed at once: frozen much longer, the data grid itself splits, and its halves
             // merge again only after minutes (README, Cluster).
             nodes[1].signal("CONT");
         }
         long thawed = System.nanoTime();
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> rest.get(30, TimeUnit.SECONDS),
-                "a response the frozen node was carrying must end in an error, thawed or not");
-        assertTrue(failed.getCause() instanceof UncheckedIOException, failed.toString());
         Recovery back = awaitServed(wsp[2], "lone", thawed);
-        System.out.printf("ClusterIT: node 1 frozen: left out by node 2 after %d ms; thawed: served again after %d ms%n",
-                left.toMillis(), back.after().toMillis());
+        System.out.printf("ClusterIT: node 1 frozen: a request node 2 forwarded there was answered %d %s after %d ms; "
+                        + "the response it carried failed at the caller after %d ms; thawed: served again after %d ms%n",
+                waitedOn.statusCode(), waitedOn.body(), answered.toMillis(), left.toMillis(), back.after().toMillis());
+        assertTrue(waitedOn.statusCode() == 502 || waitedOn.statusCode() == 503, waitedOn.statusCode() + " " + waitedOn.body());
+        assertTrue(answered.compareTo(WSP_TIMEOUT.plus(SLACK)) <= 0,
+                "a request waited on the frozen node for " + answered.toMillis() + " ms, wsp.timeout is " + WSP_TIMEOUT.toMillis());
         assertTrue(left.compareTo(Duration.ofSeconds(15)) <= 0, "left out only after " + left.toMillis() + " ms");
     }
 

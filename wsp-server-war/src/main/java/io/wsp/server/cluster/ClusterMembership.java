@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -219,14 +220,28 @@ public final class ClusterMembership implements AutoCloseable {
             if (last == null || now - last[1] < PROBE_AFTER.toNanos()) {
                 continue;
             }
-            HttpRequest request = HttpRequest.newBuilder(peer.url().resolve("health/live")).timeout(PROBE_TIMEOUT).build();
-            String itself = "\"node\":\"" + peer.id() + "\"";
-            probes.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
-                if (r.statusCode() == 200 && r.body().contains(itself)) {
-                    probeAnswered(peer.id(), System.nanoTime());
-                }
-            });
+            probe(peer.peer(), PROBE_TIMEOUT);
         }
+    }
+
+    /**
+     * Asks {@code peer} on its health page whether it is there, and still itself (not a node
+     * restarted at its address), within {@code timeout}; completes with the answer, never
+     * exceptionally. An answer counts as a sign of life.
+     */
+    CompletableFuture<Boolean> probe(PeerNode peer, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(peer.url().resolve("health/live")).timeout(timeout).build();
+        String itself = "\"node\":\"" + peer.id() + "\"";
+        // Bounded as a whole, connecting included (a vanished host answers no SYN either).
+        return probes.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .handle((r, failure) -> {
+                    boolean alive = r != null && r.statusCode() == 200 && r.body().contains(itself);
+                    if (alive) {
+                        probeAnswered(peer.id(), System.nanoTime());
+                    }
+                    return alive;
+                });
     }
 
     /** {@code peer} answered a probe as itself at {@code now}; package-private for tests. */

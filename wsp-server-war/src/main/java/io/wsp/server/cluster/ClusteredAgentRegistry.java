@@ -57,6 +57,11 @@ public final class ClusteredAgentRegistry implements AgentRegistry, AutoCloseabl
         membership.unreachable(peer);
     }
 
+    /** Asks {@code peer} whether it is there, and still itself, within {@code timeout}. */
+    CompletableFuture<Boolean> probe(PeerNode peer, Duration timeout) {
+        return membership.probe(peer, timeout);
+    }
+
     /** This node's id in the cluster. */
     public String nodeId() {
         return membership.id();

@@ -30,7 +30,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * first forwarded request, so a single node never starts it.
  *
  * <p>Requests in flight are tracked per node: when a node leaves the cluster, those still waiting
- * on it are aborted at once rather than at a socket timeout, and their callers get an error.
+ * on it are aborted at once rather than at a socket timeout, and their callers get an error. Those
+ * still waiting for their response head are also watched ({@link PeerWatch}), so a node gone
+ * without a word holds none longer than {@code wsp.timeout}.
  */
 @ApplicationScoped
 public class PeerClient {
@@ -50,6 +52,8 @@ public class PeerClient {
 
     /** Guarded by this; null until the first forwarded request. */
     private HttpClient client;
+    /** Guarded by this; started with {@link #client}. */
+    private PeerWatch watch;
     /**
      * Runs each forwarded response's relay, which blocks on the caller's pace for as long as the
      * response lasts: threads of their own, so streams never hold the container's request threads.
@@ -68,9 +72,15 @@ public class PeerClient {
      * method, headers and body, and sends it.
      */
     public Request newRequest(PeerNode peer) {
+        HttpClient c;
+        PeerWatch w;
+        synchronized (this) {
+            c = client();
+            w = watch;
+        }
         // While a request is in flight: a backstop only, as a node that dies is left out within
         // seconds and its requests aborted with it.
-        Request request = client().newRequest(peer.url().resolve(PeerHeaders.PATH))
+        Request request = c.newRequest(peer.url().resolve(PeerHeaders.PATH))
                 .idleTimeout(settings.bodyIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     h.put(PeerHeaders.SECRET, cluster.secret());
@@ -81,7 +91,11 @@ public class PeerClient {
         // Counted by URL, which outlives the node's id: a restarted node keeps its counters.
         String node = peer.url().toString();
         forwarded.computeIfAbsent(node, n -> new LongAdder()).increment();
+        // Until its response begins: a node that is gone without a word must not hold it long.
+        Runnable answered = w.watch(peer, request::abort);
+        request.onResponseBegin(response -> answered.run());
         request.onComplete(result -> {
+            answered.run();
             pending.remove(request);
             if (result.isFailed()) {
                 failed.computeIfAbsent(node, n -> new LongAdder()).increment();
@@ -136,10 +150,12 @@ public class PeerClient {
 
     private synchronized HttpClient client() {
         if (client == null) {
+            // Only a clustered registry names other nodes to forward to.
+            ClusteredAgentRegistry clustered = (ClusteredAgentRegistry) registry;
             client = start();
-            if (registry instanceof ClusteredAgentRegistry clustered) {
-                clustered.onPeerLeave(this::abortAll);
-            }
+            clustered.onPeerLeave(this::abortAll);
+            watch = new PeerWatch(settings.timeout(), clustered::probe, this::unreachable);
+            watch.start();
         }
         return client;
     }
@@ -179,6 +195,9 @@ public class PeerClient {
     @PreDestroy
     synchronized void stop() {
         relays.shutdownNow();
+        if (watch != null) {
+            watch.close();
+        }
         if (client != null) {
             try {
                 client.stop();
