@@ -200,7 +200,7 @@ final class PayaraProcess implements AutoCloseable {
 
     /** Polls /health/live over HTTP: up when wsp answers, not when a log line says so. */
     private void awaitLive() throws IOException, InterruptedException {
-        // HTTP/1.1: the JDK client's default h2c upgrade deadlocked Grizzly's HTTP/2 (README, Cluster).
+        // HTTP/1.1: the JDK client's default h2c upgrade deadlocked Grizzly's HTTP/2 (README, Errors).
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest live = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/live"))
@@ -226,10 +226,7 @@ final class PayaraProcess implements AutoCloseable {
                 last = accepted.toString();
                 if (++timeouts == HUNG_AFTER_TIMEOUTS) {
                     Path dump = log.resolveSibling(log.getFileName() + ".hung-" + process.pid() + ".txt");
-                    String jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd")
-                            .toString();
-                    new ProcessBuilder(jcmd, String.valueOf(process.pid()), "Thread.print", "-l")
-                            .redirectErrorStream(true).redirectOutput(dump.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+                    ThreadDumps.of(process.pid(), dump);
                     throw new HungBoot("Payara Micro took requests but answered none for " + HUNG_AFTER_TIMEOUTS
                             + " tries; threads in " + dump);
                 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An agent connection driven by hand (the JDK's WebSocket client, not the agent): the test sends
@@ -56,7 +57,12 @@ final class RogueAgent implements WebSocket.Listener, AutoCloseable {
 
     /** How the server closed the connection: "code reason". */
     String awaitClose() throws Exception {
-        return closed.get(30, TimeUnit.SECONDS);
+        try {
+            return closed.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the server did not close the rogue agent's connection within 30 s; it sent "
+                    + received.size() + " messages; " + ThreadDumps.ofContainers("rogue-not-closed"), e);
+        }
     }
 
     @Override

@@ -94,7 +94,7 @@ class StreamingIT {
 
     @Test
     void onSigtermTheAgentFinishesTheRequestInFlightThenExitsZero() throws Exception {
-        CompletableFuture<HttpResponse<String>> held = HttpClient.newHttpClient().sendAsync(
+        CompletableFuture<HttpResponse<String>> held = wsp.client.sendAsync(
                 wsp.request(api.url("/hold")).build(), HttpResponse.BodyHandlers.ofString());
         api.awaitHeldRequest();
         CompletableFuture<Integer> exit = OwnThread.supply(() -> {
