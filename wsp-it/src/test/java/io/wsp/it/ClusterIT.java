@@ -325,7 +325,8 @@ class ClusterIT {
         assertTrue(waitedOn.statusCode() == 502 || waitedOn.statusCode() == 503, waitedOn.statusCode() + " " + waitedOn.body());
         assertTrue(answered.compareTo(WSP_TIMEOUT.plus(SLACK)) <= 0,
                 "a request waited on the frozen node for " + answered.toMillis() + " ms, wsp.timeout is " + WSP_TIMEOUT.toMillis());
-        assertTrue(left.compareTo(Duration.ofSeconds(15)) <= 0, "left out only after " + left.toMillis() + " ms");
+        assertTrue(left.compareTo(Duration.ofSeconds(15)) <= 0,
+                "the response it carried failed only after " + left.toMillis() + " ms");
     }
 
     /** How an agent came back after a fault: how long after it, and how many requests failed before. */
