@@ -325,7 +325,9 @@ class ClusterIT {
         assertTrue(waitedOn.statusCode() == 502 || waitedOn.statusCode() == 503, waitedOn.statusCode() + " " + waitedOn.body());
         assertTrue(answered.compareTo(WSP_TIMEOUT.plus(SLACK)) <= 0,
                 "a request waited on the frozen node for " + answered.toMillis() + " ms, wsp.timeout is " + WSP_TIMEOUT.toMillis());
-        assertTrue(left.compareTo(Duration.ofSeconds(15)) <= 0,
+        // Dropped after 5 s of silence; the aborted response's connection then ends at Payara's
+        // 5 s keep-alive idle time (payara-config): 10.5-11.6 s in three runs.
+        assertTrue(left.compareTo(Duration.ofSeconds(20)) <= 0,
                 "the response it carried failed only after " + left.toMillis() + " ms");
     }
 
