@@ -326,7 +326,7 @@ class ClusterIT {
         assertTrue(answered.compareTo(WSP_TIMEOUT.plus(SLACK)) <= 0,
                 "a request waited on the frozen node for " + answered.toMillis() + " ms, wsp.timeout is " + WSP_TIMEOUT.toMillis());
         // Dropped after 5 s of silence; the aborted response's connection then ends at Payara's
-        // 5 s keep-alive idle time (payara-config): 10.5-11.6 s in three runs.
+        // 5 s keep-alive idle time (payara-config): 10.5-11.6 s in five runs.
         assertTrue(left.compareTo(Duration.ofSeconds(20)) <= 0,
                 "the response it carried failed only after " + left.toMillis() + " ms");
     }

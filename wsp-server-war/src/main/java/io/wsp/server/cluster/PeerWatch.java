@@ -32,7 +32,7 @@ final class PeerWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PeerWatch.class.getName());
     /** Below these, probes would time out on a live node that is merely busy (a GC pause, a full CPU). */
     static final Duration MIN_PROBE_TIMEOUT = Duration.ofMillis(100);
-    static final Duration MIN_PERIOD = Duration.ofMillis(50);
+    static final Duration MIN_WAIT = Duration.ofMillis(50);
 
     /** Asks {@code peer} whether it is there, and still itself, within a timeout: completes with the answer. */
     @FunctionalInterface
@@ -46,8 +46,9 @@ final class PeerWatch implements AutoCloseable {
 
     private final Prober prober;
     private final Consumer<PeerNode> unresponsive;
-    /** A request is probed for once it waited this long, at the next tick; ticks come as often. */
-    private final long periodNanos;
+    /** A request is probed for once it waited this long, at the next tick. */
+    private final long waitNanos;
+    private final long tickNanos;
     private final Duration probeTimeout;
     private final Map<Object, Waiting> waiting = new ConcurrentHashMap<>();
     /** Peers (by id) with a probe under way: one at a time per peer, however many requests wait on it. */
@@ -60,20 +61,21 @@ final class PeerWatch implements AutoCloseable {
 
     /**
      * @param timeout      {@code wsp.timeout}: the longest a request waits on a node that is gone.
-     *                     It is split in three: a request waits up to a quarter before it counts
-     *                     as waiting, the next tick comes within another quarter, and the probe
-     *                     has the last half.
+     *                     A request counts as waiting after a quarter of it, the next tick comes
+     *                     within an eighth, and the probe has half: seven eighths in all, the
+     *                     rest for failing the request and answering its caller.
      * @param unresponsive told of each node that failed its probe, before its requests are failed
      */
     PeerWatch(Duration timeout, Prober prober, Consumer<PeerNode> unresponsive) {
         this.prober = prober;
         this.unresponsive = unresponsive;
-        this.periodNanos = Math.max(timeout.toNanos() / 4, MIN_PERIOD.toNanos());
+        this.waitNanos = Math.max(timeout.toNanos() / 4, MIN_WAIT.toNanos());
+        this.tickNanos = waitNanos / 2;
         this.probeTimeout = Duration.ofNanos(Math.max(timeout.toNanos() / 2, MIN_PROBE_TIMEOUT.toNanos()));
     }
 
     void start() {
-        thread.scheduleWithFixedDelay(() -> tick(System.nanoTime()), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(() -> tick(System.nanoTime()), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -91,10 +93,10 @@ final class PeerWatch implements AutoCloseable {
         return () -> waiting.remove(key);
     }
 
-    /** Probes each peer on which a request has waited a period or longer; package-private for tests. */
+    /** Probes each peer on which a request has waited long enough; package-private for tests. */
     void tick(long now) {
         for (Waiting w : waiting.values()) {
-            if (now - w.since() >= periodNanos && probing.add(w.peer().id())) {
+            if (now - w.since() >= waitNanos && probing.add(w.peer().id())) {
                 PeerNode peer = w.peer();
                 prober.probe(peer, probeTimeout).whenComplete((alive, failure) -> {
                     probing.remove(peer.id());

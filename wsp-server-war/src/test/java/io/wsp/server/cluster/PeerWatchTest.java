@@ -110,9 +110,9 @@ class PeerWatchTest {
             return new CompletableFuture<>();
         }, p -> { })) {
             tight.watch(A, e -> { }, T0);
-            tight.tick(T0 + PeerWatch.MIN_PERIOD.toNanos() - 1);
+            tight.tick(T0 + PeerWatch.MIN_WAIT.toNanos() - 1);
             assertEquals(List.of(), timeouts);
-            tight.tick(T0 + PeerWatch.MIN_PERIOD.toNanos());
+            tight.tick(T0 + PeerWatch.MIN_WAIT.toNanos());
             assertEquals(List.of(PeerWatch.MIN_PROBE_TIMEOUT), timeouts);
         }
     }
