@@ -16,17 +16,21 @@
 # With WSP_BENCH_CONTAINER=wildfly our server is wsp.war in WildFly (the one wsp-it unpacks and
 # configures with wildfly-config/wsp.cli) instead of Payara Micro, with the same heap; results go
 # to bench/results-wildfly.md (results-wildfly-quick.md).
-# Cluster mode (a request forwarded from one node to the agent's) is measured by bench/cluster.sh.
+# Cluster mode (a request forwarded from one node to the agent's, against the same on the agent's
+# own node, in one run) is measured by bench/cluster.sh, which this runs when given --cluster:
+#
+#   bench/run.sh --cluster [--quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[[ ${1:-} == --cluster ]] && { shift; exec bench/cluster.sh "$@"; }
 
 MODE=full
 OPTS=
 case "${1:-}" in
   "") ;;
   --quick) MODE=quick; OPTS=" --quick" ;;
-  -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "unknown option: $1 (use --quick or --help)" >&2; exit 2 ;;
+  -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "unknown option: $1 (use --quick, --cluster or --help)" >&2; exit 2 ;;
 esac
 
 if [[ $MODE == full ]]; then
