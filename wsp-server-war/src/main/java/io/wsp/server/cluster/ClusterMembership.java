@@ -154,15 +154,20 @@ public final class ClusterMembership implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        startGridRound();
-        long now = System.nanoTime();
-        probe(now);
-        if (gridBusy.get() && now - gridRoundStarted >= NODE_TIMEOUT.toNanos() && !stuckReported) {
-            stuckReported = true;
-            LOG.log(System.Logger.Level.WARNING, "cluster: the data grid has not answered for {0} s; peers are judged by "
-                    + "their probes meanwhile", String.valueOf(NODE_TIMEOUT.toSeconds()));
+        // A periodic task that throws is never run again: this node would stop publishing for good.
+        try {
+            startGridRound();
+            long now = System.nanoTime();
+            probe(now);
+            if (gridBusy.get() && now - gridRoundStarted >= NODE_TIMEOUT.toNanos() && !stuckReported) {
+                stuckReported = true;
+                LOG.log(System.Logger.Level.WARNING, "cluster: the data grid has not answered for {0} s; peers are judged "
+                        + "by their probes meanwhile", String.valueOf(NODE_TIMEOUT.toSeconds()));
+            }
+            expire(now);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: a round of the membership failed: {0}", e.toString());
         }
-        expire(now);
     }
 
     /** Publishes this node's state and reads everyone's, on the grid thread, unless a round is still running. */

@@ -75,7 +75,20 @@ final class PeerWatch implements AutoCloseable {
     }
 
     void start() {
-        thread.scheduleWithFixedDelay(() -> tick(System.nanoTime()), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(this::tickSafely, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A task that throws is never run again by its executor: a failure here must not end the
+     * watch. Package-private for tests.
+     */
+    void tickSafely() {
+        try {
+            tick(System.nanoTime());
+        } catch (RuntimeException e) {
+            probing.clear();
+            LOG.log(System.Logger.Level.WARNING, "cluster: watching forwarded requests failed: {0}", e.toString());
+        }
     }
 
     /**

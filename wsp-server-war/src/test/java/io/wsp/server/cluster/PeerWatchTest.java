@@ -117,6 +117,23 @@ class PeerWatchTest {
         }
     }
 
+    @Test
+    void aProbeThatThrowsDoesNotEndTheWatch() {
+        List<PeerNode> asked = new ArrayList<>();
+        try (PeerWatch fragile = new PeerWatch(Duration.ofSeconds(1), (peer, timeout) -> {
+            asked.add(peer);
+            if (asked.size() == 1) {
+                throw new IllegalStateException("a bug of ours");
+            }
+            return new CompletableFuture<>();
+        }, p -> { })) {
+            fragile.watch(A, e -> { }, System.nanoTime() - Duration.ofSeconds(1).toNanos());
+            fragile.tickSafely();
+            fragile.tickSafely();
+            assertEquals(List.of(A, A), asked, "the node is probed again at the next tick");
+        }
+    }
+
     private static List<PeerNode> sorted(List<PeerNode> nodes) {
         return nodes.stream().sorted(java.util.Comparator.comparing(PeerNode::id)).toList();
     }
