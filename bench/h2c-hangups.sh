@@ -9,7 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
 [[ $# == 0 ]] || { echo "h2c-hangups.sh takes no arguments" >&2; exit 2; }
-CONTAINER=payara
 . bench/lib.sh
 LOGS=bench/logs/h2c-hangups
 mkdir -p "$LOGS"
