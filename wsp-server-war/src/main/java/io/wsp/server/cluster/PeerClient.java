@@ -50,10 +50,12 @@ public class PeerClient {
     @Inject
     AgentRegistry registry;
 
+    /** The client and the watch of its requests, started together. */
+    private record Started(HttpClient client, PeerWatch watch) {
+    }
+
     /** Guarded by this; null until the first forwarded request. */
-    private HttpClient client;
-    /** Guarded by this; started with {@link #client}. */
-    private PeerWatch watch;
+    private Started started;
     /**
      * Runs each forwarded response's relay, which blocks on the caller's pace for as long as the
      * response lasts: threads of their own, so streams never hold the container's request threads.
@@ -72,15 +74,10 @@ public class PeerClient {
      * method, headers and body, and sends it.
      */
     public Request newRequest(PeerNode peer) {
-        HttpClient c;
-        PeerWatch w;
-        synchronized (this) {
-            c = client();
-            w = watch;
-        }
+        Started s = started();
         // While a request is in flight: a backstop only, as a node that dies is left out within
         // seconds and its requests aborted with it.
-        Request request = c.newRequest(peer.url().resolve(PeerHeaders.PATH))
+        Request request = s.client().newRequest(peer.url().resolve(PeerHeaders.PATH))
                 .idleTimeout(settings.bodyIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     h.put(PeerHeaders.SECRET, cluster.secret());
@@ -92,7 +89,7 @@ public class PeerClient {
         String node = peer.url().toString();
         forwarded.computeIfAbsent(node, n -> new LongAdder()).increment();
         // Until its response begins: a node that is gone without a word must not hold it long.
-        Runnable answered = w.watch(peer, request::abort);
+        Runnable answered = s.watch().watch(peer, request::abort);
         request.onResponseBegin(response -> answered.run());
         request.onComplete(result -> {
             answered.run();
@@ -148,16 +145,17 @@ public class PeerClient {
         pending.forEach(r -> r.abort(why));
     }
 
-    private synchronized HttpClient client() {
-        if (client == null) {
+    private synchronized Started started() {
+        if (started == null) {
             // Only a clustered registry names other nodes to forward to.
             ClusteredAgentRegistry clustered = (ClusteredAgentRegistry) registry;
-            client = start();
+            HttpClient client = start();
+            PeerWatch watch = new PeerWatch(settings.timeout(), clustered::probe, this::unreachable);
+            started = new Started(client, watch);
             clustered.onPeerLeave(this::abortAll);
-            watch = new PeerWatch(settings.timeout(), clustered::probe, this::unreachable);
             watch.start();
         }
-        return client;
+        return started;
     }
 
     private HttpClient start() {
@@ -195,12 +193,10 @@ public class PeerClient {
     @PreDestroy
     synchronized void stop() {
         relays.shutdownNow();
-        if (watch != null) {
-            watch.close();
-        }
-        if (client != null) {
+        if (started != null) {
+            started.watch().close();
             try {
-                client.stop();
+                started.client().stop();
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.DEBUG, "stopping the cluster's HTTP client: {0}", e.toString());
             }

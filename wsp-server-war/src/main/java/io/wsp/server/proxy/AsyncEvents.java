@@ -19,25 +19,28 @@ final class AsyncEvents implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) throws IOException {
-        AsyncListener c = current;
-        if (c != null) {
-            c.onComplete(event);
-        }
+        pass(c -> c.onComplete(event));
     }
 
     @Override
     public void onTimeout(AsyncEvent event) throws IOException {
-        AsyncListener c = current;
-        if (c != null) {
-            c.onTimeout(event);
-        }
+        pass(c -> c.onTimeout(event));
     }
 
     @Override
     public void onError(AsyncEvent event) throws IOException {
+        pass(c -> c.onError(event));
+    }
+
+    /** An event's delivery to one listener. */
+    private interface Delivery {
+        void to(AsyncListener listener) throws IOException;
+    }
+
+    private void pass(Delivery delivery) throws IOException {
         AsyncListener c = current;
         if (c != null) {
-            c.onError(event);
+            delivery.to(c);
         }
     }
 
