@@ -47,8 +47,11 @@ public final class HopByHop {
         }
         Set<String> named = connectionOptions(headers);
         headers.forEach((name, values) -> {
-            if (name != null && values != null && !name.startsWith(":") && !isHopByHop(name)
-                    && !named.contains(name.toLowerCase(Locale.ROOT))) {
+            if (name == null || values == null || name.startsWith(":")) {
+                return;
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NAMES.contains(lower) && !named.contains(lower)) {
                 copy.put(name, values);
             }
         });

@@ -20,14 +20,46 @@ final class AgentPool {
     final Set<AgentConnection> connections = new HashSet<>();
     /** Most recently idle first, so surplus connections collect at the tail and age out. */
     final Deque<AgentConnection> idle = new ArrayDeque<>();
+    /**
+     * The most connections busy at once in the current and the previous window of the hold time
+     * (the idle timeout). The agent keeps its idle size on top of what is busy; a server that kept
+     * only the idle size, whatever was busy a moment ago, would close connections under a steady
+     * load each time the busy count dipped, and the agent would dial them again as soon as it rose.
+     */
+    private int peakBusy;
+    private int previousPeakBusy;
+    private long windowStartNanos = System.nanoTime();
 
     AgentPool(String agentId, int idleSize) {
         this.agentId = agentId;
         this.idleSize = idleSize;
     }
 
+    int busy() {
+        return connections.size() - idle.size();
+    }
+
+    /** Call after a connection turned busy. */
+    void noteBusy() {
+        peakBusy = Math.max(peakBusy, busy());
+    }
+
+    /**
+     * How many connections are beyond what the agent would keep for the busiest moment of the
+     * last one to two {@code holdNanos}: that many plus its idle size.
+     */
+    int surplus(long nowNanos, long holdNanos) {
+        if (nowNanos - windowStartNanos > holdNanos) {
+            previousPeakBusy = peakBusy;
+            peakBusy = busy();
+            windowStartNanos = nowNanos;
+        }
+        int keep = Math.max(Math.max(peakBusy, previousPeakBusy), busy()) + idleSize;
+        return Math.max(0, connections.size() - keep);
+    }
+
     PoolStatus status() {
-        return new PoolStatus(agentId, labels, idleSize, idle.size(), connections.size() - idle.size(), connectedSince,
+        return new PoolStatus(agentId, labels, idleSize, idle.size(), busy(), connectedSince,
                 remoteAddress);
     }
 }

@@ -231,8 +231,8 @@ public class LocalAgentRegistry implements AgentRegistry {
             if (pool.idle.isEmpty() || !selector.matches(pool.agentId, pool.labels)) {
                 continue;
             }
-            int busy = pool.connections.size() - pool.idle.size();
-            int best = chosen == null ? Integer.MAX_VALUE : chosen.connections.size() - chosen.idle.size();
+            int busy = pool.busy();
+            int best = chosen == null ? Integer.MAX_VALUE : chosen.busy();
             if (busy < best) {
                 chosen = pool;
                 ties = 1;
@@ -246,6 +246,7 @@ public class LocalAgentRegistry implements AgentRegistry {
         }
         AgentConnection connection = chosen.idle.pollFirst();
         connection.state(ConnectionState.BUSY);
+        chosen.noteBusy();
         return connection;
     }
 
@@ -292,15 +293,17 @@ public class LocalAgentRegistry implements AgentRegistry {
     }
 
     /**
-     * Closes idle connections beyond each agent's announced idle size once they have been idle
+     * Closes idle connections beyond what each agent keeps (its announced idle size on top of the
+     * most it had busy at once in the last one to two idle timeouts) once they have been idle
      * longer than the idle timeout, so a burst does not leave a crowd of sockets behind.
      */
     void closeSurplusIdle() {
         List<AgentConnection> surplus = new ArrayList<>();
         Instant cutoff = Instant.now().minus(idleTimeout);
+        long now = System.nanoTime();
         synchronized (lock) {
             for (AgentPool pool : pools.values()) {
-                int excess = pool.idle.size() - pool.idleSize;
+                int excess = pool.surplus(now, idleTimeout.toNanos());
                 Iterator<AgentConnection> oldestFirst = pool.idle.descendingIterator();
                 while (excess > 0 && oldestFirst.hasNext()) {
                     AgentConnection c = oldestFirst.next();
