@@ -43,6 +43,7 @@ if [[ $MODE == full ]]; then
   # within seconds; WARM_DIRECT is also the 1-connection and 64 KiB warm-up of the tunnel.
   WARM_TUNNEL=120
   WARM_DIRECT=15
+  WARM_CELL=10   # before each small-GET cell of a tunnel, at its concurrency (see warm_cell)
   # Bulk transfers before the measured ones, each way and on each path: the tunnel's MB/s rose
   # for the first 4-5 GiB each way (417 -> 800-900 MB/s down), then stayed.
   WARM_BULK=4
@@ -50,7 +51,7 @@ if [[ $MODE == full ]]; then
   BIG=$((1024 * 1024 * 1024))
   OUT=bench/results.md
 else
-  CELL=2; WARM_TUNNEL=2; WARM_DIRECT=1; WARM_BULK=1; BULK_ROUNDS=3
+  CELL=2; WARM_TUNNEL=2; WARM_DIRECT=1; WARM_CELL=1; WARM_BULK=1; BULK_ROUNDS=3
   BIG=$((256 * 1024 * 1024))
   OUT=bench/results-quick.md
 fi
@@ -180,6 +181,17 @@ target() {
   esac
 }
 
+# warm_cell CONNS VIA: unrecorded small GETs at the next cell's concurrency, right before it. The
+# cells before the 64-connection one run minutes at 1 and 16 connections: by then the JVMs had
+# recompiled for those (the 64-connection cell then spent 0.6 s of server CPU per 10,000
+# requests in C2), and the servers had closed the idle connections a lower load left over, which
+# the agents dialled again during the cell (41 here). That measured the change of load, not the
+# load (4.5k requests/s in that cell, 5.6k in the next 10 s); the Go wsp's and the baseline's
+# cells get the same.
+warm_cell() {
+  run_wrk "warm-small-c$1-$2" "$1" "$WARM_CELL" "$2" /small norecord >/dev/null
+}
+
 # --- measure -----------------------------------------------------------------------------------
 ensure_big_file
 
@@ -192,9 +204,10 @@ if [[ -n ${GO:-} ]]; then warm_up warm-go go "$WARM_DIRECT"; fi
 
 echo "small GET (${CELL}s per cell)..."
 for c in 1 16 64; do
+  warm_cell "$c" tunnel
   run_wrk "small-c$c-tunnel" "$c" "$CELL" tunnel /small
   run_wrk "small-c$c-direct" "$c" "$CELL" direct /small
-  if [[ -n ${GO:-} ]]; then run_wrk "small-c$c-go" "$c" "$CELL" go /small; fi
+  if [[ -n ${GO:-} ]]; then warm_cell "$c" go; run_wrk "small-c$c-go" "$c" "$CELL" go /small; fi
 done
 echo "64 KiB GET, 16 connections..."
 run_wrk 64k-tunnel 16 "$CELL" tunnel "/bytes?size=65536"
@@ -243,7 +256,7 @@ if [[ -n $BASE_DIR ]]; then
   run_wrk warm-baseline-c1 1 "$WARM_DIRECT" baseline /small norecord
   run_wrk warm-baseline-64k 16 "$WARM_DIRECT" baseline "/bytes?size=65536" norecord
   echo "baseline small GET (${CELL}s per cell)..."
-  for c in 1 16 64; do run_wrk "small-c$c-baseline" "$c" "$CELL" baseline /small; done
+  for c in 1 16 64; do warm_cell "$c" baseline; run_wrk "small-c$c-baseline" "$c" "$CELL" baseline /small; done
 fi
 
 # --- report ------------------------------------------------------------------------------------
