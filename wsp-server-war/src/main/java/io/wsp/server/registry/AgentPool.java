@@ -46,7 +46,8 @@ final class AgentPool {
 
     /**
      * How many connections are beyond what the agent would keep for the busiest moment of the
-     * last one to two {@code holdNanos}: that many plus its idle size.
+     * last one to two {@code holdNanos}: that many plus its idle size. Also moves the window on
+     * once the current one is older than {@code holdNanos}, so call it once per sweep.
      */
     int surplus(long nowNanos, long holdNanos) {
         if (nowNanos - windowStartNanos > holdNanos) {
